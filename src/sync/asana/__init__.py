@@ -1,0 +1,1 @@
+"""The Asana gateway: the only place that talks to Asana."""

@@ -1,0 +1,13 @@
+"""Sub-commands: each module adds its parser and a handler ``(args, context) -> exit code``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add every sub-command to the parser's sub-parsers."""
+    from sync.commands import demo, issue
+
+    for module in (issue, demo):
+        module.add_parser(sub)

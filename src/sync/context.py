@@ -1,0 +1,80 @@
+"""What a command runs with: the runtime, the config and the API clients, built once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sync.actions_runtime import Runtime
+from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
+from sync.asana.pacer import Pacer
+from sync.config import Config, load_config
+from sync.errors import MissingTokenError
+from sync.github.client import DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, GitHubClient
+from sync.retry import RetryPolicy
+
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "ASANA_TOKEN", "ASANA_ACCESS_TOKEN", "SLACK_WEBHOOK_URL")
+
+
+@dataclass
+class Context:
+    """The entrypoint's objects, handed to a use case. Clients are made on first use."""
+
+    runtime: Runtime
+    config_path: Path
+    dry_run: bool = False
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    _config: Config | None = None
+    _github: GitHubClient | None = None
+    _asana: AsanaClient | None = None
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The process environment as the command sees it."""
+        return self.runtime.env
+
+    def config(self) -> Config:
+        """The loaded config (exit 2 on any problem in it)."""
+        if self._config is None:
+            self._config = load_config(self.config_path, self.env)
+        return self._config
+
+    def github(self) -> GitHubClient:
+        """The GitHub client (exit 2 when GITHUB_TOKEN is missing)."""
+        if self._github is None:
+            token = self.env.get("GITHUB_TOKEN")
+            if not token:
+                raise MissingTokenError("GITHUB_TOKEN", "a token that can read issues")
+            self._github = GitHubClient(
+                token,
+                self.env.get("GITHUB_API_URL") or DEFAULT_API_URL,
+                self.env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
+                self.policy,
+            )
+        return self._github
+
+    def asana(self) -> AsanaClient:
+        """The Asana client (exit 2 when neither ASANA_TOKEN nor ASANA_ACCESS_TOKEN is set)."""
+        if self._asana is None:
+            token = self.env.get("ASANA_TOKEN") or self.env.get("ASANA_ACCESS_TOKEN")
+            if not token:
+                raise MissingTokenError("ASANA_TOKEN", "an Asana personal access token")
+            config = self.config()
+            per_minute = config.asana.rate_limit_per_minute if config.asana else None
+            self._asana = AsanaClient(
+                token,
+                self.env.get("ASANA_BASE_URL") or DEFAULT_BASE_URL,
+                self.policy,
+                pacer=Pacer(per_minute),
+            )
+        return self._asana
+
+
+def make_runtime(env: Mapping[str, str] | None = None) -> Runtime:
+    """A Runtime over the environment with every token registered as a secret."""
+    runtime = Runtime(env=dict(os.environ if env is None else env))
+    for name in TOKEN_VARIABLES:
+        runtime.add_secret(runtime.env.get(name))
+    return runtime

@@ -1,0 +1,158 @@
+"""``community-sync demo``: the real commands, end to end, against the bundled emulator.
+
+No token and no network: GitHub, Asana and Slack are emulated on 127.0.0.1, seeded with a
+small organisation, and each step runs the same CLI code a workflow runs.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sync.actions_runtime import Runtime
+from sync.emulator import World
+from sync.emulator.github_webhooks import webhook_payload
+from sync.emulator.seed import REPO, Seeded, seed_csh
+
+
+@dataclass
+class Demo:
+    """A seeded world plus a scratch folder, and a way to run the CLI against them."""
+
+    world: World
+    seeded: Seeded
+    folder: Path
+    runtime: Runtime
+
+    def run(self, *argv: str) -> int:
+        """Run community-sync with this world's environment; print its output."""
+        from sync.cli import run
+
+        env = {
+            **{k: v for k, v in self.runtime.env.items() if k != "GITHUB_ACTIONS"},
+            **self.world.env(slack=True),
+        }
+        inner = Runtime(env=env, stdout=self.runtime.stdout, stderr=self.runtime.stdout)
+        for secret in (self.world.github_token, self.world.asana_token):
+            inner.add_secret(secret)
+        config = str(self.folder / "community-sync.yml")
+        code = run(["--config", config, *argv], runtime=inner)
+        if code:
+            self.say(f"  (exit code {code})")
+        return code
+
+    def event(self, action: str, number: int, **extra: Any) -> int:
+        """Write an `issues` event for an issue and run `community-sync issue` on it."""
+        payload = webhook_payload(self.world.github, "issues", action, REPO, number, **extra)
+        path = self.folder / f"event-{action}-{number}.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return self.run("issue", "--event", str(path), "--event-name", "issues")
+
+    def say(self, text: str = "") -> None:
+        """Print a line of the demo's own narration."""
+        self.runtime.out(text)
+
+    def asana_tree(self) -> None:
+        """Print the mirrored tasks under each community, as Asana now holds them."""
+        asana = self.world.asana
+        for key, gid in self.seeded.communities.items():
+            self.say(f"  Asana: {key} / Community Success Hours")
+            self._subtree(gid, "    ")
+        loose = [t for t in asana.tasks_in_project(self.seeded.project) if t.parent is None]
+        for task in loose:
+            self.say(f"  Asana (project only): {_task_line(self, task.gid)}")
+
+    def _subtree(self, gid: str, indent: str) -> None:
+        for task in self.world.asana.subtasks_of(gid):
+            self.say(f"{indent}- {_task_line(self, task.gid)}")
+            self._subtree(task.gid, indent + "  ")
+
+
+def _task_line(demo: Demo, gid: str) -> str:
+    asana = demo.world.asana
+    task = asana.task(gid)
+    hours = asana.custom_field_value(gid, demo.seeded.hours_field)
+    done = "done" if task.completed else "open"
+    hours_text = f", {hours:g} h" if isinstance(hours, int | float) else ""
+    return f"[{done}] {task.name} (task {gid}{hours_text})"
+
+
+def csh_steps(demo: Demo) -> None:
+    """The CSH mirror: label, edit, sub-issue, completed close, not-planned close."""
+    gh = demo.world.github
+    board = gh.project("example-org", 57)
+    demo.say("== 1. An issue labeled CSH for Example University, 2 hours on the board")
+    issue = gh.create_issue(
+        REPO,
+        "Help configuring JupyterHub profiles",
+        "We need **help** with `profileList`.\n\n- GPU image\n- CPU image",
+        labels=["CSH", "community:example-university"],
+        assignees=["octocat"],
+    )
+    item = gh.add_project_item(board, issue)
+    gh.set_item_value(board, item, "Hours spent", 2)
+    demo.event("labeled", issue.number, label="CSH")
+    demo.asana_tree()
+    demo.say("\n== 2. The title is edited; the same event replayed changes nothing")
+    gh.edit_issue(REPO, issue.number, title="Configure JupyterHub profiles (GPU + CPU)")
+    demo.event("edited", issue.number)
+    demo.event("edited", issue.number)
+    demo.asana_tree()
+    demo.say("\n== 3. A sub-issue (no label of its own) becomes a subtask")
+    child = gh.create_issue(REPO, "Build the GPU image", "Base it on the CUDA image.")
+    gh.add_sub_issue(REPO, issue.number, REPO, child.number)
+    gh.set_item_value(board, gh.add_project_item(board, child), "Hours spent", 1.5)
+    demo.event("edited", child.number)
+    demo.asana_tree()
+    demo.say("\n== 4. Closed as completed: the task is done")
+    gh.close_issue(REPO, issue.number, "completed")
+    demo.event("closed", issue.number)
+    demo.asana_tree()
+    demo.say("\n== 5. Another request, closed as not planned: its task is removed")
+    other = gh.create_issue(
+        REPO, "Migrate to a new cloud", "Out of scope.", labels=["CSH", "community:other-college"]
+    )
+    demo.event("labeled", other.number, label="CSH")
+    demo.asana_tree()
+    gh.close_issue(REPO, other.number, "not_planned")
+    demo.event("closed", other.number)
+    demo.asana_tree()
+
+
+STEPS: Sequence[Callable[[Demo], None]] = (csh_steps,)
+
+
+def run_demo(runtime: Runtime, *, serve: bool = False) -> int:
+    """Start the emulator, seed it, run every step; with ``serve`` keep it running."""
+    with World() as world, tempfile.TemporaryDirectory(prefix="community-sync-demo-") as tmp:
+        seeded = seed_csh(world)
+        folder = Path(tmp)
+        (folder / "community-sync.yml").write_text(seeded.config_yaml(), encoding="utf-8")
+        demo = Demo(world, seeded, folder, runtime)
+        demo.say(f"Emulated GitHub, Asana and Slack at {world.server.url} (no network, no token)")
+        for step in STEPS:
+            step(demo)
+        demo.say(
+            f"\n{world.server.count()} HTTP requests, "
+            f"{world.server.count(writes=True)} of them writes"
+        )
+        if serve:
+            _serve(demo)
+    return 0
+
+
+def _serve(demo: Demo) -> None:
+    demo.say("\nServing; point community-sync at it with:")
+    for key, value in demo.world.env(slack=True).items():
+        demo.say(f"  export {key}={value}")
+    demo.say(f"  config: {demo.folder / 'community-sync.yml'}\nCtrl-C to stop.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        demo.say("stopped")

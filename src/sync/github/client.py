@@ -1,0 +1,200 @@
+"""GitHub through PyGithub (REST) and a plain GraphQL POST, with the project's retry policy.
+
+PyGithub's own retries are switched off (``retry=None``) so that one policy, with an injectable
+clock, decides for every call. GraphQL answers errors with HTTP 200 and an ``errors`` array;
+rate-limit errors among them are retried, the others fail with GitHub's own message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException
+
+from sync.errors import ApiFailure
+from sync.retry import RetryPolicy, Transient
+
+T = TypeVar("T")
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql"
+PROJECTS_HINT = (
+    "GitHub Projects need a GitHub App token (organization Projects permission) or a PAT with "
+    "the 'project' scope; the Actions GITHUB_TOKEN cannot read or write Projects"
+)
+
+
+class GitHubClient:
+    """REST (PyGithub) and GraphQL access, every call under one retry policy."""
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str,
+        graphql_url: str,
+        policy: RetryPolicy,
+        *,
+        timeout: float = 30.0,
+    ) -> None:
+        self.rest = Github(
+            auth=Auth.Token(token),
+            base_url=api_url.rstrip("/"),
+            timeout=int(timeout),
+            retry=None,
+            per_page=100,
+            lazy=True,
+            user_agent="community-sync",
+        )
+        self.graphql_url = graphql_url
+        self.policy = policy
+        self.timeout = timeout
+        self._session = requests.Session()
+        self._session.headers.update(
+            {"Authorization": f"Bearer {token}", "User-Agent": "community-sync"}
+        )
+
+    def call(
+        self,
+        fn: Callable[[], T],
+        *,
+        what: str,
+        idempotent: bool = True,
+        recover: Callable[[], T | None] | None = None,
+    ) -> T:
+        """Run a PyGithub call under the retry policy."""
+        return self.policy.run(
+            lambda: _classified(fn), what=what, idempotent=idempotent, recover=recover
+        )
+
+    def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any],
+        *,
+        what: str,
+        idempotent: bool = True,
+        allow_missing: bool = False,
+    ) -> dict[str, Any]:
+        """Run a GraphQL query or mutation and return its ``data``.
+
+        With ``allow_missing``, NOT_FOUND errors are not failures: the missing object is null.
+        """
+        return self.policy.run(
+            lambda: self._graphql_once(query, variables, allow_missing),
+            what=what,
+            idempotent=idempotent,
+        )
+
+    def _graphql_once(
+        self, query: str, variables: dict[str, Any], allow_missing: bool
+    ) -> dict[str, Any]:
+        payload = {"query": query, "variables": variables}
+        try:
+            response = self._session.post(self.graphql_url, json=payload, timeout=self.timeout)
+        except requests.exceptions.ConnectionError as exc:
+            sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and _was_sent(exc)
+            raise Transient("GitHub", "connection failed", processed=sent) from None
+        except requests.exceptions.Timeout:
+            raise Transient("GitHub", "no answer before the timeout") from None
+        _raise_for_http(response.status_code, response.headers, _json(response))
+        body = _json(response)
+        errors = body.get("errors") or []
+        if allow_missing:
+            errors = [
+                e for e in errors if not (isinstance(e, dict) and e.get("type") == "NOT_FOUND")
+            ]
+        if errors:
+            _raise_for_graphql_errors(errors, response.headers)
+        data: dict[str, Any] = body.get("data") or {}
+        return data
+
+
+def _json(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _was_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """False when the connection was refused (nothing reached the server)."""
+    text = repr(exc)
+    return not ("NewConnectionError" in text or "Connection refused" in text)
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds to wait from Retry-After, or from X-RateLimit-Reset when the quota is spent."""
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if value is not None:
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    if str(headers.get("X-RateLimit-Remaining", "")) == "0":
+        try:
+            return max(0.0, float(headers["X-RateLimit-Reset"]) - time.time())
+        except (KeyError, ValueError):
+            return None
+    return None
+
+
+def _raise_for_http(status: int, headers: Any, body: dict[str, Any]) -> None:
+    if status < 400:
+        return
+    message = str(body.get("message") or f"HTTP {status}")
+    if status == 429 or (status == 403 and _is_rate_limit(message, headers)):
+        raise Transient(
+            "GitHub",
+            f"rate limited ({status}): {message}",
+            status=status,
+            retry_after=_retry_after(headers),
+            processed=False,
+        )
+    if status >= 500:
+        raise Transient("GitHub", f"server error {status}: {message}", status=status)
+    if status == 401:
+        message = "Bad credentials: check GITHUB_TOKEN"
+    raise ApiFailure("GitHub", message, status)
+
+
+def _is_rate_limit(message: str, headers: Any) -> bool:
+    lowered = message.lower()
+    return (
+        "rate limit" in lowered
+        or headers.get("Retry-After") is not None
+        or str(headers.get("X-RateLimit-Remaining", "")) == "0"
+    )
+
+
+def _raise_for_graphql_errors(errors: list[Any], headers: Any) -> None:
+    kinds = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
+    messages = "; ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict))
+    if "RATE_LIMITED" in kinds:
+        raise Transient(
+            "GitHub",
+            f"GraphQL rate limited: {messages}",
+            retry_after=_retry_after(headers),
+            processed=False,
+            status=403,
+        )
+    if "FORBIDDEN" in kinds and "projectV2" in messages + str(errors):
+        raise ApiFailure("GitHub", f"{messages}. {PROJECTS_HINT}", 403)
+    if "FORBIDDEN" in kinds:
+        raise ApiFailure("GitHub", messages, 403)
+    raise ApiFailure("GitHub", f"GraphQL: {messages}")
+
+
+def _classified(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except GithubException as exc:
+        data = exc.data if isinstance(exc.data, dict) else {}
+        _raise_for_http(exc.status, exc.headers or {}, data)
+        raise ApiFailure("GitHub", str(data.get("message") or exc.status), exc.status) from None
+    except requests.exceptions.ConnectionError as exc:
+        raise Transient("GitHub", "connection failed", processed=_was_sent(exc)) from None
+    except requests.exceptions.Timeout:
+        raise Transient("GitHub", "no answer before the timeout") from None

@@ -1,0 +1,300 @@
+"""Read CSH issue trees from GitHub's GraphQL API, and write the few things the mirror writes.
+
+One query reads an issue with its board fields, its link comment, its parent chain and one
+level of sub-issues; deeper levels cost one more query per level. Parsing is pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sync.github.client import GitHubClient
+from sync.mirror.model import IssueNode, LinkComment
+
+MARKER = "<!-- community-sync:task={gid} -->"
+MARKER_RE = re.compile(r"<!-- community-sync:task=(\d+) -->")
+PARENT_DEPTH = 8  # GitHub nests sub-issues at most 8 levels deep
+SUBTREE_BATCH = 20
+
+CORE_FIELDS = """
+fragment CoreFields on Issue {
+  id number url title body state stateReason(enableDuplicate: true) closedAt
+  repository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+  assignees(first: 20) { nodes { login } }
+  projectItems(first: 10) {
+    nodes {
+      project { number owner { ... on Organization { login } ... on User { login } } }
+      fieldValues(first: 30) {
+        nodes {
+          __typename
+          ... on ProjectV2ItemFieldNumberValue { number field { ...FieldName } }
+          ... on ProjectV2ItemFieldTextValue { text field { ...FieldName } }
+          ... on ProjectV2ItemFieldDateValue { date field { ...FieldName } }
+          ... on ProjectV2ItemFieldSingleSelectValue { name field { ...FieldName } }
+        }
+      }
+    }
+  }
+}
+fragment FieldName on ProjectV2FieldCommon { name }
+fragment ChildFields on Issue { ...CoreFields subIssues(first: 1) { totalCount } }
+"""
+NODE_FIELDS = (
+    CORE_FIELDS
+    + """
+fragment NodeFields on Issue {
+  ...CoreFields
+  comments(first: 100) { nodes { id databaseId body } }
+  subIssues(first: 100) { totalCount nodes { ...ChildFields } }
+}
+"""
+)
+REF_FIELDS = """
+fragment RefFields on Issue {
+  id number url state stateReason(enableDuplicate: true)
+  repository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+}
+"""
+
+
+def _parent_chain(depth: int) -> str:
+    """``parent { ... parent { ... } }`` nested ``depth`` levels; the nearest has comments."""
+    chain = ""
+    for level in range(depth, 0, -1):
+        comments = "comments(first: 100) { nodes { id databaseId body } }" if level == 1 else ""
+        chain = f"parent {{ ...RefFields {comments} {chain} }}"
+    return chain
+
+
+ISSUE_QUERY = f"""
+query IssueTree($owner: String!, $name: String!, $number: Int!) {{
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{ ...NodeFields {_parent_chain(PARENT_DEPTH)} }}
+  }}
+}}
+{NODE_FIELDS}{REF_FIELDS}"""
+
+NODE_QUERY = f"""
+query IssueTreeByNode($id: ID!) {{
+  node(id: $id) {{ ... on Issue {{ ...NodeFields }} }}
+}}
+{NODE_FIELDS}"""
+
+SUBTREE_QUERY = f"""
+query SubIssues($ids: [ID!]!) {{
+  nodes(ids: $ids) {{
+    ... on Issue {{ id subIssues(first: 100) {{ totalCount nodes {{ ...ChildFields }} }} }}
+  }}
+}}
+{CORE_FIELDS}"""
+
+QUERIES = {"IssueTree": ISSUE_QUERY, "IssueTreeByNode": NODE_QUERY, "SubIssues": SUBTREE_QUERY}
+
+
+@dataclass(frozen=True)
+class BoardRef:
+    """Which Projects v2 board holds the CSH fields."""
+
+    owner: str
+    number: int
+
+
+@dataclass(frozen=True)
+class ParentInfo:
+    """An ancestor in the chain above an issue (nearest first)."""
+
+    repo: str
+    number: int
+    url: str
+    node_id: str
+    labels: tuple[str, ...]
+    state: str
+    state_reason: str | None
+    link_comment: LinkComment | None
+
+
+@dataclass(frozen=True)
+class IssueRead:
+    """An issue tree as read, with the ancestors above its top issue."""
+
+    issue: IssueNode
+    parents: tuple[ParentInfo, ...]
+
+
+# -- parsing (pure) --------------------------------------------------------------------------
+def parse_board(item_nodes: Iterable[Mapping[str, Any]], board: BoardRef | None) -> dict[str, Any]:
+    """Field values of the item on the CSH board, by field name (empty when not on it)."""
+    for item in item_nodes:
+        project = item.get("project") or {}
+        owner = ((project.get("owner") or {}).get("login") or "").lower()
+        if board is None or project.get("number") != board.number or owner != board.owner.lower():
+            continue
+        values: dict[str, Any] = {"__on_board__": True}
+        for value in (item.get("fieldValues") or {}).get("nodes") or []:
+            name = ((value or {}).get("field") or {}).get("name")
+            if name:
+                values[name] = _field_value(value)
+        return values
+    return {}
+
+
+def _field_value(value: Mapping[str, Any]) -> Any:
+    kind = value.get("__typename")
+    if kind == "ProjectV2ItemFieldNumberValue":
+        return value.get("number")
+    if kind == "ProjectV2ItemFieldDateValue":
+        raw = value.get("date")
+        return date.fromisoformat(raw[:10]) if raw else None
+    if kind == "ProjectV2ItemFieldSingleSelectValue":
+        return value.get("name")
+    return value.get("text")
+
+
+def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkComment | None:
+    """The bot's link comment among an issue's comments, by its hidden marker."""
+    for comment in comment_nodes:
+        body = (comment or {}).get("body") or ""
+        match = MARKER_RE.search(body)
+        if match:
+            return LinkComment(int(comment["databaseId"]), comment["id"], body, match.group(1))
+    return None
+
+
+def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
+    """An IssueNode from a NodeFields/ChildFields object (children parsed one level down)."""
+    values = parse_board((data.get("projectItems") or {}).get("nodes") or [], board)
+    children = (data.get("subIssues") or {}).get("nodes") or []
+    return IssueNode(
+        repo=data["repository"]["nameWithOwner"],
+        number=int(data["number"]),
+        url=data["url"],
+        node_id=data["id"],
+        title=data.get("title") or "",
+        body=data.get("body") or "",
+        state=str(data.get("state", "OPEN")).lower(),
+        state_reason=_reason(data.get("stateReason")),
+        labels=tuple(n["name"] for n in (data.get("labels") or {}).get("nodes") or [] if n),
+        assignees=tuple(n["login"] for n in (data.get("assignees") or {}).get("nodes") or [] if n),
+        board={k: v for k, v in values.items() if k != "__on_board__"},
+        on_board=bool(values),
+        closed_at=_datetime(data.get("closedAt")),
+        link_comment=find_link_comment(((data.get("comments") or {}).get("nodes")) or []),
+        children=tuple(parse_issue(child, board) for child in children if child),
+    )
+
+
+def _reason(value: Any) -> str | None:
+    return str(value).lower() if value else None
+
+
+def _datetime(value: Any) -> datetime | None:
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+
+
+def parse_parents(data: Mapping[str, Any]) -> tuple[ParentInfo, ...]:
+    """The parent chain of an IssueTree answer, nearest first."""
+    chain: list[ParentInfo] = []
+    node = data.get("parent")
+    while node:
+        chain.append(
+            ParentInfo(
+                repo=node["repository"]["nameWithOwner"],
+                number=int(node["number"]),
+                url=node["url"],
+                node_id=node["id"],
+                labels=tuple(n["name"] for n in (node.get("labels") or {}).get("nodes") or []),
+                state=str(node.get("state", "OPEN")).lower(),
+                state_reason=_reason(node.get("stateReason")),
+                link_comment=find_link_comment(((node.get("comments") or {}).get("nodes")) or []),
+            )
+        )
+        node = node.get("parent")
+    return tuple(chain)
+
+
+def _needs_deeper(raw: Mapping[str, Any]) -> bool:
+    return bool(((raw.get("subIssues") or {}).get("totalCount") or 0) > 0)
+
+
+# -- reads ----------------------------------------------------------------------------------
+def read_issue(
+    gh: GitHubClient, repo: str, number: int, board: BoardRef | None
+) -> IssueRead | None:
+    """Read an issue with its parent chain and full sub-issue tree; None when it is gone."""
+    owner, name = repo.split("/", 1)
+    data = gh.graphql(
+        ISSUE_QUERY,
+        {"owner": owner, "name": name, "number": number},
+        what=f"read {repo}#{number}",
+        allow_missing=True,
+    )
+    raw = (data.get("repository") or {}).get("issue")
+    if not raw:
+        return None
+    return IssueRead(complete_tree(gh, raw, board), parse_parents(raw))
+
+
+def read_tree_by_node(gh: GitHubClient, node_id: str, board: BoardRef | None) -> IssueNode | None:
+    """Read an issue (by node id) with its full sub-issue tree."""
+    data = gh.graphql(NODE_QUERY, {"id": node_id}, what=f"read issue {node_id}", allow_missing=True)
+    raw = data.get("node")
+    return complete_tree(gh, raw, board) if raw else None
+
+
+def complete_tree(gh: GitHubClient, raw: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
+    """Parse an issue and fetch the sub-issue levels its answer did not include."""
+    root = parse_issue(raw, board)
+    pending = {
+        child["id"]: child
+        for child in (raw.get("subIssues") or {}).get("nodes") or []
+        if child and _needs_deeper(child)
+    }
+    fetched: dict[str, list[Mapping[str, Any]]] = {}
+    while pending:
+        ids = list(pending)[:SUBTREE_BATCH]
+        answer = gh.graphql(SUBTREE_QUERY, {"ids": ids}, what="read sub-issues")
+        for node in answer.get("nodes") or []:
+            if not node:
+                continue
+            kids = (node.get("subIssues") or {}).get("nodes") or []
+            fetched[node["id"]] = kids
+            pending.update({k["id"]: k for k in kids if k and _needs_deeper(k)})
+        for done in ids:
+            pending.pop(done, None)
+    return _graft(root, fetched, board)
+
+
+def _graft(
+    node: IssueNode, fetched: Mapping[str, list[Mapping[str, Any]]], board: BoardRef | None
+) -> IssueNode:
+    extra = fetched.get(node.node_id)
+    children = node.children if extra is None else tuple(parse_issue(k, board) for k in extra)
+    return replace(node, children=tuple(_graft(child, fetched, board) for child in children))
+
+
+# -- writes ---------------------------------------------------------------------------------
+def post_comment(gh: GitHubClient, repo: str, number: int, body: str) -> int:
+    """Comment on an issue; return the comment id."""
+    issue = gh.rest.get_repo(repo).get_issue(number)
+    comment = gh.call(
+        lambda: issue.create_comment(body), what=f"comment on {repo}#{number}", idempotent=False
+    )
+    return int(comment.id)
+
+
+def edit_comment(gh: GitHubClient, repo: str, number: int, comment_id: int, body: str) -> None:
+    """Replace the body of a comment."""
+    comment = gh.rest.get_repo(repo).get_issue(number).get_comment(comment_id)
+    gh.call(lambda: comment.edit(body), what=f"edit comment {comment_id} on {repo}#{number}")
+
+
+def reopen_issue(gh: GitHubClient, repo: str, number: int) -> None:
+    """Reopen an issue."""
+    issue = gh.rest.get_repo(repo).get_issue(number)
+    gh.call(lambda: issue.edit(state="open"), what=f"reopen {repo}#{number}")

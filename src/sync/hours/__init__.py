@@ -1,0 +1,1 @@
+"""CSH hours: what each community has used against its contract."""

@@ -1,0 +1,199 @@
+"""Carry out a Plan against Asana and GitHub, in order, and report what was done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.asana.client import AsanaClient
+from sync.asana.tasks import TASK_FIELDS, to_snapshot
+from sync.errors import ApiFailure
+from sync.github import issues as gh_issues
+from sync.github.client import GitHubClient
+from sync.mirror.model import DesiredTask, ParentRef, TaskSnapshot
+from sync.mirror.plan import (
+    AddToProject,
+    Change,
+    CreateTask,
+    DeleteTask,
+    LinkComment,
+    MoveTask,
+    ReopenIssue,
+    UpdateTask,
+)
+from sync.mirror.planner import oldest_first
+
+REOPEN_COMMENT = (
+    "This issue was closed as completed, but it has no hours in **{field}** on the CSH board, "
+    "so community-sync reopened it. Add the hours spent, then close it again.\n\n"
+    "<!-- community-sync:hours-guard -->"
+)
+
+
+@dataclass
+class Applied:
+    """What applying a plan did: gids by issue URL, and the change lines in order."""
+
+    task_gids: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    created: set[str] = field(default_factory=set)
+    lost: set[str] = field(default_factory=set)  # created by a concurrent run first
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Applier:
+    """Executes changes; looks before it creates again, so nothing is duplicated."""
+
+    asana: AsanaClient
+    github: GitHubClient
+    project: str
+    url_field: str
+    hours_field_name: str
+    link_text: Callable[[str, str | None], str]
+    known: dict[str, str] = field(default_factory=dict)  # issue URL -> task gid
+    verify_creates: bool = True
+
+    def apply(self, changes: list[Change]) -> Applied:
+        """Apply every change in order."""
+        result = Applied(task_gids=dict(self.known))
+        for change in changes:
+            self._one(change, result)
+            result.lines.append(change.describe())
+        return result
+
+    def _one(self, change: Change, result: Applied) -> None:
+        if isinstance(change, CreateTask):
+            self._create(change.desired, result)
+        elif isinstance(change, UpdateTask):
+            self._update(change, result)
+        elif isinstance(change, MoveTask):
+            self.asana.set_parent(change.gid, self._parent_gid(change.parent, result))
+        elif isinstance(change, AddToProject):
+            self.asana.add_project(change.gid, change.project)
+        elif isinstance(change, DeleteTask):
+            self.asana.delete_task(change.gid)
+        elif isinstance(change, LinkComment):
+            self._link_comment(change, result)
+        else:
+            self._reopen(change)
+
+    def _parent_gid(self, parent: ParentRef, result: Applied) -> str | None:
+        if parent.issue_url is not None:
+            return result.task_gids.get(parent.issue_url)
+        return parent.task_gid
+
+    # -- creating without duplicates ---------------------------------------------------------
+    def _create(self, desired: DesiredTask, result: Applied) -> None:
+        """Create in the project (visible in its task list at once), then set the parent."""
+        data = create_body(desired, self.project)
+        lookup = self._finder(desired.url)
+        try:
+            record = self.asana.create_task(data, TASK_FIELDS, recover=lookup)
+        except ApiFailure as failure:
+            if not _html_rejected(failure):
+                raise
+            result.warnings.append(f"{desired.ref}: Asana refused the rich text, sent plain text")
+            data = {
+                **{k: v for k, v in data.items() if k != "html_notes"},
+                "notes": desired.plain_notes,
+            }
+            record = self.asana.create_task(data, TASK_FIELDS, recover=lookup)
+        gid = (
+            self._settle_race(desired.url, str(record["gid"]))
+            if self.verify_creates
+            else str(record["gid"])
+        )
+        result.task_gids[desired.url] = gid
+        if gid != str(record["gid"]):
+            result.lost.add(desired.url)
+            return
+        result.created.add(desired.url)
+        parent = self._parent_gid(desired.parent, result)
+        if parent:
+            self.asana.set_parent(gid, parent)
+
+    def _finder(self, url: str) -> Callable[[], dict[str, Any] | None]:
+        def find() -> dict[str, Any] | None:
+            found = self._tasks_with_url(url)
+            return {"gid": found[0].gid} if found else None
+
+        return find
+
+    def _tasks_with_url(self, url: str) -> list[TaskSnapshot]:
+        records = self.asana.project_tasks(self.project, TASK_FIELDS)
+        snapshots = (to_snapshot(r, self.url_field) for r in records)
+        return oldest_first(s for s in snapshots if s.github_url == url)
+
+    def _settle_race(self, url: str, mine: str) -> str:
+        """Two runs may create the same task at once: keep the oldest, delete ours if it lost.
+
+        Every task is in the project from the moment it is created, so the younger run always
+        sees the older task, and exactly one survives.
+        """
+        found = self._tasks_with_url(url)
+        if not found or found[0].gid == mine:
+            return mine
+        if any(t.gid == mine for t in found):
+            self.asana.delete_task(mine)
+        return found[0].gid
+
+    # -- other writes ------------------------------------------------------------------------
+    def _update(self, change: UpdateTask, result: Applied) -> None:
+        data = dict(change.data)
+        try:
+            self.asana.update_task(change.gid, data)
+        except ApiFailure as failure:
+            if not (_html_rejected(failure) and "html_notes" in data):
+                raise
+            result.warnings.append(f"{change.ref}: Asana refused the rich text, sent plain text")
+            data.pop("html_notes")
+            self.asana.update_task(change.gid, data)
+
+    def _link_comment(self, change: LinkComment, result: Applied) -> None:
+        gid = result.task_gids.get(change.url)
+        if gid is None or change.url in result.lost:
+            return  # the run that created the task first posts the comment
+        body = self.link_text(gid, change.over_contract)
+        if change.comment_id:
+            gh_issues.edit_comment(self.github, change.repo, change.number, change.comment_id, body)
+        else:
+            gh_issues.post_comment(self.github, change.repo, change.number, body)
+
+    def _reopen(self, change: ReopenIssue) -> None:
+        gh_issues.reopen_issue(self.github, change.repo, change.number)
+        if change.comment:
+            body = REOPEN_COMMENT.format(field=self.hours_field_name)
+            gh_issues.post_comment(self.github, change.repo, change.number, body)
+
+
+def create_body(desired: DesiredTask, project: str) -> dict[str, Any]:
+    """The POST /tasks body for a desired task (its parent is set afterwards)."""
+    data: dict[str, Any] = {
+        "name": desired.name,
+        "html_notes": desired.html_notes,
+        "projects": [project],
+        "completed": desired.completed,
+        "custom_fields": {k: v for k, v in desired.custom_fields.items() if _settable(v)},
+    }
+    if desired.assignee:
+        data["assignee"] = desired.assignee
+    data.update({k: v for k, v in desired.dates.items() if v is not None})
+    return data
+
+
+def _settable(value: Any) -> bool:
+    from sync.mirror.model import KEEP
+
+    return value is not None and value is not KEEP
+
+
+def _html_rejected(failure: ApiFailure) -> bool:
+    text = str(failure).lower()
+    return failure.status == 400 and ("html" in text or "xml" in text)
+
+
+def gids_from(index: Mapping[str, list[TaskSnapshot]]) -> dict[str, str]:
+    """The kept task gid per URL of an index."""
+    return {url: oldest_first(tasks)[0].gid for url, tasks in index.items() if tasks}

@@ -1,0 +1,203 @@
+"""What Asana should hold for an issue tree: the mirror's rules in one place, without I/O.
+
+- An issue is mirrored while it carries the CSH label, and so is every sub-issue below a
+  mirrored issue, labeled or not. A sub-issue sits under its parent's task; an issue whose
+  parent is not mirrored sits under its community's "Community Success Hours" task.
+- Closed as completed: the task is completed. Closed as not planned or duplicate, deleted, or
+  no longer labeled (and not below a mirrored issue): the task is deleted.
+- The community comes from the board's community field, else a ``community:<key>`` label,
+  else the "Community" answer of the CSH issue form. Unknown: the task lives in the project
+  only, and the run warns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sync.config import Community, CshConfig
+from sync.issue_form import form_header, form_request_text, parse_issue_form
+from sync.mirror.model import (
+    KEEP,
+    Ancestor,
+    Desired,
+    DesiredTask,
+    FieldMap,
+    IssueNode,
+    ParentRef,
+    Removal,
+)
+from sync.rich_text import markdown_to_html_notes, markdown_to_plain_notes
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The parts of the config the mirror's decisions depend on."""
+
+    csh: CshConfig
+    fields: FieldMap
+
+
+def desired_for_tree(root: IssueNode, parent: Ancestor | None, rules: Rules) -> Desired:
+    """Decide the Asana state for ``root`` and all its sub-issues."""
+    tasks: list[DesiredTask] = []
+    removals: list[Removal] = []
+    warnings: list[str] = []
+    parent_ref = None
+    if parent is not None and parent.mirrored:
+        parent_ref = ParentRef(issue_url=parent.url, label=parent.ref)
+    _visit(root, parent_ref, rules, tasks, removals, warnings)
+    return Desired(tuple(tasks), tuple(removals), tuple(warnings))
+
+
+def _visit(
+    node: IssueNode,
+    parent: ParentRef | None,
+    rules: Rules,
+    tasks: list[DesiredTask],
+    removals: list[Removal],
+    warnings: list[str],
+) -> None:
+    mirrored = not node.dropped and (parent is not None or node.has_label(rules.csh.label))
+    if mirrored:
+        placement = parent or _community_parent(node, rules, warnings)
+        tasks.append(_task(node, placement, rules, warnings))
+        child_parent: ParentRef | None = ParentRef(issue_url=node.url, label=node.ref)
+    else:
+        removals.append(Removal(node.url, node.ref, _why_not(node, rules)))
+        child_parent = None
+    for child in node.children:
+        _visit(child, child_parent, rules, tasks, removals, warnings)
+
+
+def _why_not(node: IssueNode, rules: Rules) -> str:
+    if node.deleted:
+        return "issue deleted"
+    if node.dropped:
+        return f"closed as {node.state_reason}"
+    return f"no {rules.csh.label} label"
+
+
+def community_of(node: IssueNode, csh: CshConfig) -> tuple[Community | None, str | None]:
+    """The issue's community and the raw value it was named by (None when not named)."""
+    field = csh.board.community_field if csh.board else None
+    board_value = node.board.get(field) if field else None
+    candidates: list[str] = []
+    if isinstance(board_value, str) and board_value:
+        candidates.append(board_value)
+    prefix = csh.community_label_prefix.lower()
+    candidates += [lbl[len(prefix) :] for lbl in node.labels if lbl.lower().startswith(prefix)]
+    form_value = parse_issue_form(node.body).get("Community")
+    if form_value:
+        candidates.append(form_value)
+    for value in candidates:
+        community = csh.community_by_key_or_name(value.strip())
+        if community is not None:
+            return community, value
+    return None, candidates[0] if candidates else None
+
+
+def _community_parent(node: IssueNode, rules: Rules, warnings: list[str]) -> ParentRef:
+    community, named = community_of(node, rules.csh)
+    if community is None:
+        what = f"unknown community {named!r}" if named else "no community"
+        warnings.append(f"{node.ref}: {what}; its task stays in the Asana project only")
+        return ParentRef()
+    return ParentRef(
+        task_gid=community.asana_task, label=f"{community.name} / Community Success Hours"
+    )
+
+
+def _task(node: IssueNode, parent: ParentRef, rules: Rules, warnings: list[str]) -> DesiredTask:
+    header = form_header(node.body)
+    text = form_request_text(node.body)
+    custom: dict[str, Any] = {
+        rules.fields.url_gid: node.url,
+        rules.fields.hours_gid: _hours(node, rules),
+    }
+    dates: dict[str, str | None] = {}
+    for extra in rules.fields.extras:
+        value = node.board.get(extra.github)
+        if extra.target == "custom":
+            custom[extra.gid] = _extra_value(
+                node, extra.github, extra.type, extra.options, value, warnings
+            )
+        else:
+            dates[extra.target] = _iso(value)
+    return DesiredTask(
+        url=node.url,
+        ref=node.ref,
+        name=_one_line(node.title),
+        html_notes=markdown_to_html_notes(text, issue_url=node.url, header=header),
+        plain_notes=markdown_to_plain_notes(text, issue_url=node.url, header=header),
+        assignee=_assignee(node, rules.csh.users, warnings),
+        completed=node.completed,
+        parent=parent,
+        custom_fields=custom,
+        dates=_valid_dates(node, dates, warnings),
+    )
+
+
+def _hours(node: IssueNode, rules: Rules) -> float | None:
+    if rules.csh.board is None:
+        return None
+    value = node.board.get(rules.csh.board.hours_field)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _extra_value(
+    node: IssueNode,
+    name: str,
+    kind: str,
+    options: Mapping[str, str],
+    value: Any,
+    warnings: list[str],
+) -> Any:
+    if value is None or value == "":
+        return None
+    if kind == "enum":
+        option = options.get(str(value))
+        if option is None:
+            warnings.append(f"{node.ref}: board value {value!r} of {name!r} has no Asana option")
+            return KEEP
+        return option
+    if kind == "number":
+        return float(value) if isinstance(value, int | float) else KEEP
+    return str(value)
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if value else None
+
+
+def _valid_dates(
+    node: IssueNode, dates: dict[str, str | None], warnings: list[str]
+) -> dict[str, str | None]:
+    start, due = dates.get("start_on"), dates.get("due_on")
+    if start is None or "start_on" not in dates:
+        return dates
+    if due is None:
+        warnings.append(f"{node.ref}: a start date needs an end date in Asana; start not set")
+        return {**dates, "start_on": None}
+    if start >= due:
+        if start > due:
+            warnings.append(f"{node.ref}: start date {start} is after the end date {due}")
+        return {**dates, "start_on": None}
+    return dates
+
+
+def _assignee(node: IssueNode, users: Mapping[str, str], warnings: list[str]) -> str | None:
+    lowered = {login.lower(): target for login, target in users.items()}
+    mapped = [lowered[login.lower()] for login in node.assignees if login.lower() in lowered]
+    for login in node.assignees:
+        if login.lower() not in lowered:
+            warnings.append(f"{node.ref}: GitHub user {login} has no Asana user in csh.users")
+    return mapped[0] if mapped else None
+
+
+def _one_line(title: str) -> str:
+    return " ".join(title.split()) or "(untitled)"

@@ -1,0 +1,317 @@
+"""The CSH mirror use case: read an issue's tree, plan the Asana changes, apply them.
+
+Finding an existing task never relies on Asana's search (Premium-only, 10-60 s behind): the
+link comment's hidden marker names the task (verified by a direct read), else the project's
+task list is matched exactly on the GitHub URL field. A task is only created when both say no.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sync.asana.client import AsanaClient
+from sync.asana.tasks import (
+    TASK_FIELDS,
+    fields_from_records,
+    index_by_url,
+    resolve_fields,
+    to_snapshot,
+)
+from sync.config import AsanaConfig, Community, CshConfig
+from sync.github import issues as gh_issues
+from sync.github.client import GitHubClient
+from sync.github.issues import BoardRef, ParentInfo
+from sync.hours.usage import format_hours, used_hours
+from sync.mirror.apply import Applier, gids_from
+from sync.mirror.desired import Rules, community_of, desired_for_tree
+from sync.mirror.event import Target
+from sync.mirror.model import Ancestor, Desired, FieldMap, IssueNode, Removal
+from sync.mirror.plan import (
+    AddToProject,
+    Change,
+    CreateTask,
+    DeleteTask,
+    LinkComment,
+    MoveTask,
+    Plan,
+    ReopenIssue,
+    UpdateTask,
+)
+from sync.mirror.planner import TaskIndex, plan_tasks
+
+TASK_URL = "https://app.asana.com/0/{project}/{gid}"
+
+
+@dataclass
+class Outcome:
+    """What syncing one target did (or, in a dry run, would do)."""
+
+    target: Target
+    action: str
+    task_gid: str | None = None
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skip_reason: str | None = None
+
+
+@dataclass
+class Mirror:
+    """Syncs CSH issue trees from GitHub to Asana. Built once per run with its clients."""
+
+    github: GitHubClient
+    asana: AsanaClient
+    asana_config: AsanaConfig
+    csh: CshConfig
+    dry_run: bool = False
+    post_missing_comments: bool = False
+    verify_creates: bool = True
+    _fields: FieldMap | None = None
+
+    @property
+    def board(self) -> BoardRef | None:
+        """The CSH board, when configured."""
+        board = self.csh.board
+        return BoardRef(board.owner, board.number) if board else None
+
+    def fields(self, records: Sequence[Mapping[str, Any]] = ()) -> FieldMap:
+        """The custom fields the mirror writes: from task records already read when they
+        show them all, else from the project's field settings (read once per run)."""
+        if self._fields is None:
+            self._fields = fields_from_records(records, self.asana_config, self.csh)
+        if self._fields is None:
+            found = self.asana.project_fields(self.asana_config.project)
+            self._fields = resolve_fields(found, self.asana_config, self.csh)
+        return self._fields
+
+    # -- one event target -------------------------------------------------------------------
+    def sync(self, target: Target, *, closed_now: bool = False) -> Outcome:
+        """Make Asana right for the CSH tree the target issue belongs to."""
+        read = (
+            None
+            if target.deleted
+            else gh_issues.read_issue(self.github, target.repo, target.number, self.board)
+        )
+        if read is None:
+            return self._issue_gone(target)
+        root, ancestor = self._tree_root(read.issue, read.parents)
+        if not target.may_have_task and not self._anything_mirrored(root, ancestor):
+            reason = f"{target.repo}#{target.number} is not in a {self.csh.label} issue tree"
+            return Outcome(target, "skipped", lines=[], warnings=[], skip_reason=reason)
+        index, listed = self._existing(root, target)
+        plan = Plan()
+        if closed_now:
+            root = self._close_guard(root, target, plan)
+        desired = self._with_transfer(desired_for_tree(root, ancestor, self._rules()), target)
+        plan.changes[:0] = plan_tasks(desired, index, self.asana_config.project, self.fields())
+        plan.changes += self._link_comments(root, target, index, listed, plan)
+        plan.warnings += desired.warnings
+        return self._finish(target, plan, index)
+
+    def _anything_mirrored(self, root: IssueNode, ancestor: Ancestor | None) -> bool:
+        """True when the tree holds a mirrored issue (so Asana must be looked at)."""
+        if ancestor is not None and ancestor.mirrored:
+            return True
+        return any(n.has_label(self.csh.label) and not n.dropped for n in root.walk())
+
+    def _rules(self) -> Rules:
+        return Rules(self.csh, self.fields())
+
+    def _tree_root(
+        self, issue: IssueNode, parents: tuple[ParentInfo, ...]
+    ) -> tuple[IssueNode, Ancestor | None]:
+        """The top of the mirrored tree the issue sits in, and the ancestor above it."""
+        mirrored = _mirrored_chain(parents, self.csh.label)
+        top = 0
+        while top < len(parents) and mirrored[top]:
+            top += 1
+        if top == 0:
+            above = parents[0] if parents else None
+            return issue, _ancestor(above, False)
+        root = gh_issues.read_tree_by_node(self.github, parents[top - 1].node_id, self.board)
+        above = parents[top] if top < len(parents) else None
+        return (root or issue), _ancestor(above, False)
+
+    def _close_guard(self, root: IssueNode, target: Target, plan: Plan) -> IssueNode:
+        """An issue closed as completed without hours is reopened and its task not completed."""
+        board = self.csh.board
+        node = next((n for n in root.walk() if n.url == target.url), None)
+        if board is None or not board.require_hours_to_close or node is None:
+            return root
+        if not (node.completed and node.has_label(self.csh.label)):
+            return root
+        if node.board.get(board.hours_field) is not None:
+            return root
+        reason = f"closed as completed without hours in {board.hours_field!r}"
+        plan.changes.append(ReopenIssue(node.repo, node.number, node.node_id, reason))
+        return _replace_node(root, node.url, replace(node, state="open", state_reason="reopened"))
+
+    def _with_transfer(self, desired: Desired, target: Target) -> Desired:
+        if target.old_url is None:
+            return desired
+        old = (target.old_url,)
+        tasks = tuple(replace(t, old_urls=old) if t.url == target.url else t for t in desired.tasks)
+        removals = list(desired.removals)
+        for removal in desired.removals:
+            if removal.url == target.url:
+                reason = f"transferred to {removal.ref} without the {self.csh.label} label"
+                removals.append(Removal(target.old_url, removal.ref, reason))
+        return replace(desired, tasks=tasks, removals=tuple(removals))
+
+    # -- finding the existing tasks ----------------------------------------------------------
+    def _existing(self, root: IssueNode, target: Target) -> tuple[TaskIndex, bool]:
+        """Tasks for the tree's URLs: by the link comment's marker when that is enough, else
+        by an exact match on the GitHub URL over the project's task list."""
+        gid = root.link_comment.task_gid if root.link_comment else None
+        if gid and not root.children:
+            record = self.asana.task(gid, TASK_FIELDS)
+            if record is not None:
+                snapshot = to_snapshot(record, self.fields([record]).url_gid)
+                if snapshot.github_url in {root.url, target.old_url}:
+                    return {snapshot.github_url or root.url: [snapshot]}, False
+        return self._project_index(), True
+
+    def _project_index(self) -> TaskIndex:
+        records = list(self.asana.project_tasks(self.asana_config.project, TASK_FIELDS))
+        url_gid = self.fields(records).url_gid
+        return index_by_url(to_snapshot(r, url_gid) for r in records)
+
+    # -- the link comment --------------------------------------------------------------------
+    def _link_comments(
+        self, root: IssueNode, target: Target, index: TaskIndex, listed: bool, plan: Plan
+    ) -> list[Change]:
+        """The link comment: posted by the run that creates the task (or by reconcile when
+        one is missing), edited in place when the task or the contract state changed."""
+        node = next((n for n in root.walk() if n.url == target.url), None)
+        if node is None or node.dropped or not node.has_label(self.csh.label):
+            return []
+        over = self._over_contract(node, index) if listed else None
+        existing = node.link_comment
+        if existing is None:
+            creating = any(
+                isinstance(c, CreateTask) and c.desired.url == node.url for c in plan.changes
+            )
+            if creating or self.post_missing_comments:
+                return [LinkComment(node.repo, node.number, node.url, None, over)]
+            return []
+        gid = gids_from(index).get(node.url) or gids_from(index).get(target.old_url or "")
+        if gid is None:
+            return []
+        wanted = self.link_text(gid, over if listed else _over_line_of(existing.body))
+        if existing.body.strip() == wanted.strip():
+            return []
+        return [LinkComment(node.repo, node.number, node.url, existing.id, over)]
+
+    def _over_contract(self, node: IssueNode, index: TaskIndex) -> str | None:
+        community, _ = community_of(node, self.csh)
+        if community is None or community.contracted_hours is None:
+            return None
+        tasks = [t for tasks in index.values() for t in tasks]
+        used = used_hours(tasks, self.fields().hours_gid, {community.asana_task})
+        spent = used[community.asana_task]
+        return _over_line(community, spent) if spent > community.contracted_hours else None
+
+    def link_text(self, gid: str, over_contract: str | None) -> str:
+        """The body of the link comment for a task."""
+        url = TASK_URL.format(project=self.asana_config.project, gid=gid)
+        lines = [f"This issue is mirrored to Asana as Community Success Hours task [{gid}]({url})."]
+        if over_contract:
+            lines.append(f"\n> [!WARNING]\n> {over_contract}")
+        lines.append("\n" + gh_issues.MARKER.format(gid=gid))
+        return "\n".join(lines)
+
+    # -- deleted issues ----------------------------------------------------------------------
+    def _issue_gone(self, target: Target) -> Outcome:
+        index = self._project_index()
+        reason = "issue deleted" if target.deleted else "issue no longer exists"
+        urls = [u for u in (target.url, target.old_url) if u]
+        desired = Desired(
+            removals=tuple(Removal(u, f"{target.repo}#{target.number}", reason) for u in urls)
+        )
+        plan = Plan(plan_tasks(desired, index, self.asana_config.project, self.fields()))
+        return self._finish(target, plan, index)
+
+    # -- applying ----------------------------------------------------------------------------
+    def _finish(self, target: Target, plan: Plan, index: TaskIndex) -> Outcome:
+        known = gids_from(index)
+        gid = known.get(target.url) or known.get(target.old_url or "")
+        action = _action(plan, target, gid)
+        if self.dry_run or not plan:
+            return Outcome(target, action, gid, plan.lines(), plan.warnings)
+        applier = Applier(
+            self.asana,
+            self.github,
+            self.asana_config.project,
+            self.fields().url_gid,
+            self.csh.board.hours_field if self.csh.board else "hours",
+            self.link_text,
+            known,
+            self.verify_creates,
+        )
+        applied = applier.apply(plan.changes)
+        gid = applied.task_gids.get(target.url, gid)
+        if action == "deleted":
+            gid = next((c.gid for c in plan.changes if isinstance(c, DeleteTask)), gid)
+        return Outcome(target, action, gid, applied.lines, plan.warnings + applied.warnings)
+
+
+def _mirrored_chain(parents: tuple[ParentInfo, ...], label: str) -> list[bool]:
+    """For each ancestor (nearest first): is it mirrored? Computed from the top down."""
+    result = [False] * len(parents)
+    above = False
+    for i in range(len(parents) - 1, -1, -1):
+        p = parents[i]
+        dropped = p.state == "closed" and p.state_reason in {"not_planned", "duplicate"}
+        labeled = any(lbl.lower() == label.lower() for lbl in p.labels)
+        above = not dropped and (labeled or above)
+        result[i] = above
+    return result
+
+
+def _ancestor(parent: ParentInfo | None, mirrored: bool) -> Ancestor | None:
+    if parent is None:
+        return None
+    return Ancestor(parent.repo, parent.number, parent.url, mirrored, parent.link_comment)
+
+
+def _replace_node(root: IssueNode, url: str, new: IssueNode) -> IssueNode:
+    if root.url == url:
+        return new
+    return replace(root, children=tuple(_replace_node(c, url, new) for c in root.children))
+
+
+def _over_line(community: Community, spent: float) -> str:
+    contracted = format_hours(community.contracted_hours or 0)
+    return (
+        f"{community.name} has used {format_hours(spent)} of its {contracted} contracted hours "
+        "(over contract)."
+    )
+
+
+def _over_line_of(body: str) -> str | None:
+    for line in body.splitlines():
+        if line.startswith("> ") and "over contract" in line:
+            return line[2:]
+    return None
+
+
+def _action(plan: Plan, target: Target, gid: str | None) -> str:
+    """The contract's `action` output for the target issue."""
+    mine = [c for c in plan.changes if _concerns(c, target)]
+    kinds = {type(c) for c in mine}
+    if CreateTask in kinds:
+        return "created"
+    removed = [c for c in mine if isinstance(c, DeleteTask) and not c.reason.startswith("dupl")]
+    if removed and not kinds & {UpdateTask, MoveTask, AddToProject}:
+        return "deleted"
+    if any(isinstance(c, UpdateTask) and c.completes for c in mine):
+        return "completed"
+    return "updated" if plan.changes else "unchanged"
+
+
+def _concerns(change: Change, target: Target) -> bool:
+    if isinstance(change, CreateTask):
+        return change.desired.url == target.url
+    ref = getattr(change, "ref", "")
+    return bool(ref == f"{target.repo}#{target.number}")

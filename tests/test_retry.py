@@ -1,0 +1,115 @@
+"""The retry policy, with a fake clock: nothing here sleeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.errors import AmbiguousWrite, ApiFailure
+from sync.retry import RetryPolicy, Transient
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def policy(clock: FakeClock, **kwargs: float) -> RetryPolicy:
+    return RetryPolicy(
+        sleep=clock.sleep,
+        monotonic=clock.monotonic,
+        jitter=lambda: 1.0,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def failing(*failures: Exception, result: str = "ok"):
+    calls: list[int] = []
+
+    def call() -> str:
+        calls.append(1)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+        return result
+
+    return call, calls
+
+
+def test_rate_limit_waits_for_retry_after_even_for_a_create() -> None:
+    clock = FakeClock()
+    call, calls = failing(Transient("Asana", "429", status=429, retry_after=7, processed=False))
+    assert policy(clock).run(call, what="create", idempotent=False) == "ok"
+    assert clock.sleeps == [7]
+    assert len(calls) == 2
+
+
+def test_server_errors_back_off_exponentially() -> None:
+    clock = FakeClock()
+    call, calls = failing(*[Transient("GitHub", "502", status=502)] * 3)
+    assert policy(clock).run(call, what="read") == "ok"
+    assert clock.sleeps == [1.0, 2.0, 4.0]
+    assert len(calls) == 4
+
+
+def test_jitter_keeps_delay_between_half_and_full_backoff() -> None:
+    clock = FakeClock()
+    retry = RetryPolicy(sleep=clock.sleep, monotonic=clock.monotonic, jitter=lambda: 0.0)
+    call, _ = failing(Transient("GitHub", "500", status=500))
+    retry.run(call, what="read")
+    assert clock.sleeps == [0.5]
+
+
+def test_gives_up_after_max_attempts_with_api_failure() -> None:
+    clock = FakeClock()
+    call, calls = failing(*[Transient("Asana", "503", status=503)] * 10)
+    with pytest.raises(ApiFailure, match="gave up after 3 attempts"):
+        policy(clock, max_attempts=3).run(call, what="read")
+    assert len(calls) == 3
+
+
+def test_total_time_is_capped() -> None:
+    clock = FakeClock()
+    call, calls = failing(*[Transient("Asana", "429", retry_after=50, processed=False)] * 10)
+    with pytest.raises(ApiFailure):
+        policy(clock, max_total_seconds=120).run(call, what="read")
+    assert sum(clock.sleeps) <= 120
+    assert len(calls) == 3
+
+
+def test_ambiguous_write_without_recover_is_not_sent_twice() -> None:
+    clock = FakeClock()
+    call, calls = failing(Transient("Asana", "500", status=500))
+    with pytest.raises(AmbiguousWrite):
+        policy(clock).run(call, what="create", idempotent=False)
+    assert len(calls) == 1
+
+
+def test_ambiguous_write_recovers_what_the_failed_attempt_created() -> None:
+    clock = FakeClock()
+    call, calls = failing(Transient("Asana", "500", status=500))
+    found = policy(clock).run(call, what="create", idempotent=False, recover=lambda: "found")
+    assert found == "found"
+    assert len(calls) == 1
+
+
+def test_ambiguous_write_is_retried_when_recover_finds_nothing() -> None:
+    clock = FakeClock()
+    call, calls = failing(Transient("Asana", "timeout"))
+    assert policy(clock).run(call, what="create", idempotent=False, recover=lambda: None) == "ok"
+    assert len(calls) == 2
+
+
+def test_other_errors_fail_at_once() -> None:
+    clock = FakeClock()
+    call, calls = failing(ApiFailure("Asana", "custom field not on project", 400))
+    with pytest.raises(ApiFailure, match="custom field not on project"):
+        policy(clock).run(call, what="update")
+    assert len(calls) == 1
+    assert clock.sleeps == []
