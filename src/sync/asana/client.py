@@ -64,9 +64,12 @@ class AsanaClient:
     ) -> T:
         """Call one SDK method under the retry policy and the pacer."""
 
+        # The SDK only honours an int or a (connect, read) pair: a float is silently dropped.
+        timeout = (self.timeout, self.timeout)
+
         def attempt() -> T:
             self.pacer.wait()
-            return _classified(lambda: fn(*args, _request_timeout=self.timeout, **kwargs))
+            return _classified(lambda: fn(*args, _request_timeout=timeout, **kwargs))
 
         return self.policy.run(attempt, what=what, idempotent=idempotent, recover=recover)
 

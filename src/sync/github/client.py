@@ -7,6 +7,7 @@ rate-limit errors among them are retried, the others fail with GitHub's own mess
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -41,7 +42,9 @@ class GitHubClient:
         self.rest = Github(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
-            timeout=int(timeout),
+            # PyGithub takes whole seconds; int() would turn a sub-second timeout into 0,
+            # which requests refuses on every call.
+            timeout=math.ceil(timeout),
             retry=None,
             per_page=100,
             lazy=True,

@@ -61,14 +61,23 @@ def _get(payload: Mapping[str, Any], path: str, where: str) -> Any:
 
 
 def _issue_target(issue: Any, repo: Any, where: str, key: str) -> Target:
-    if not isinstance(issue, Mapping) or not isinstance(repo, Mapping):
+    if not isinstance(issue, Mapping):
         raise EventError(where, key, "expected an object")
-    number, url, full_name = issue.get("number"), issue.get("html_url"), repo.get("full_name")
+    number, url = issue.get("number"), issue.get("html_url")
+    full_name = repo.get("full_name") if isinstance(repo, Mapping) else _repo_from_url(issue)
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         raise EventError(where, f"{key}.number", "expected a positive issue number")
     if not isinstance(url, str) or not isinstance(full_name, str) or "/" not in full_name:
         raise EventError(where, f"{key}.html_url", "expected the issue URL and repository name")
     return Target(full_name, number, url)
+
+
+def _repo_from_url(issue: Mapping[str, Any]) -> str | None:
+    """``owner/name`` from an issue's ``repository_url`` (``.../repos/owner/name``)."""
+    url = issue.get("repository_url")
+    if not isinstance(url, str) or "/repos/" not in url:
+        return None
+    return url.rsplit("/repos/", 1)[1].strip("/") or None
 
 
 def plan_event(name: str, payload: Mapping[str, Any], label: str, where: str) -> EventPlan:
@@ -124,16 +133,12 @@ def _maybe_sub_issue(issue: Mapping[str, Any]) -> bool:
 def _sub_issues_event(action: str, payload: Mapping[str, Any], where: str) -> EventPlan:
     if action not in SUB_ISSUE_ACTIONS:
         return EventPlan(action, skip_reason=f"sub_issues action {action!r} needs no sync")
-    child = _issue_target(
-        _get(payload, "sub_issue", where),
-        _get(payload, "sub_issue_repo", where),
-        where,
-        "sub_issue",
-    )
-    parent = _issue_target(
-        _get(payload, "parent_issue", where),
-        _get(payload, "parent_issue_repo", where),
-        where,
-        "parent_issue",
-    )
+    # sub_issue_* events name the sub-issue's repository, parent_issue_* the parent's; the
+    # other side is the event's own repository (or the issue's repository_url).
+    if action.startswith("parent_issue"):
+        child_repo, parent_repo = payload.get("repository"), payload.get("parent_issue_repo")
+    else:
+        child_repo, parent_repo = payload.get("sub_issue_repo"), payload.get("repository")
+    child = _issue_target(_get(payload, "sub_issue", where), child_repo, where, "sub_issue")
+    parent = _issue_target(_get(payload, "parent_issue", where), parent_repo, where, "parent_issue")
     return EventPlan(action, (child, parent))

@@ -1,0 +1,126 @@
+"""Count the HTTP requests and writes `community-sync issue` makes per event, against the
+emulator. Prints a table; run: python bench/issue_requests.py
+
+Counts, not timings: they are exact and repeatable, so a change that adds a request shows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sync.actions_runtime import Runtime
+from sync.cli import run
+from sync.emulator import World
+from sync.emulator.github_state import Issue
+from sync.emulator.github_webhooks import webhook_payload
+from sync.emulator.seed import REPO, Seeded, seed_csh
+
+
+def deliver(
+    world: World, config: Path, folder: Path, action: str, number: int, **extra: object
+) -> None:
+    """Run `community-sync issue` on one event, in process."""
+    payload = webhook_payload(world.github, "issues", action, REPO, number, **extra)
+    path = folder / "event.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    runtime = Runtime(env=world.env(), stdout=io.StringIO(), stderr=io.StringIO())
+    code = run(
+        ["--config", str(config), "issue", "--event", str(path), "--event-name", "issues"],
+        runtime=runtime,
+    )
+    if code:
+        raise SystemExit(f"{action} failed: {runtime.stderr.getvalue()}")  # type: ignore[attr-defined]
+
+
+def measure(world: World, step: Callable[[], None]) -> tuple[int, int, int, int]:
+    """(requests, writes, GitHub requests, Asana requests) made by one step."""
+    world.server.reset_log()
+    step()
+    server = world.server
+    return server.count(), server.count(writes=True), server.count("github"), server.count("asana")
+
+
+def scenarios(
+    world: World, seeded: Seeded, config: Path, folder: Path
+) -> list[tuple[str, tuple[int, int, int, int]]]:
+    gh = world.github
+    board = gh.project("example-org", 57)
+
+    def labeled_issue(title: str) -> Issue:
+        issue = gh.create_issue(REPO, title, "Body", labels=["CSH", "community:example-university"])
+        gh.set_item_value(board, gh.add_project_item(board, issue), "Hours spent", 1)
+        return issue
+
+    rows = []
+    first = labeled_issue("First request")
+    rows.append(
+        (
+            "labeled, new issue, empty project",
+            measure(
+                world, lambda: deliver(world, config, folder, "labeled", first.number, label="CSH")
+            ),
+        )
+    )
+    second = labeled_issue("Second request")
+    rows.append(
+        (
+            "labeled, new issue, project with tasks",
+            measure(
+                world, lambda: deliver(world, config, folder, "labeled", second.number, label="CSH")
+            ),
+        )
+    )
+    rows.append(
+        (
+            "edited, nothing changed",
+            measure(world, lambda: deliver(world, config, folder, "edited", second.number)),
+        )
+    )
+    gh.edit_issue(REPO, second.number, title="Second request, renamed")
+    rows.append(
+        (
+            "edited, title changed",
+            measure(world, lambda: deliver(world, config, folder, "edited", second.number)),
+        )
+    )
+    gh.close_issue(REPO, second.number, "completed")
+    rows.append(
+        (
+            "closed as completed",
+            measure(world, lambda: deliver(world, config, folder, "closed", second.number)),
+        )
+    )
+    other = gh.create_issue(REPO, "Not CSH", "Body", labels=["bug"])
+    rows.append(
+        (
+            "labeled, not a CSH issue",
+            measure(
+                world, lambda: deliver(world, config, folder, "labeled", other.number, label="bug")
+            ),
+        )
+    )
+    return rows
+
+
+def main() -> int:
+    """Print the table."""
+    with World() as world, tempfile.TemporaryDirectory() as tmp:
+        seeded = seed_csh(world)
+        folder = Path(tmp)
+        config = folder / "community-sync.yml"
+        config.write_text(seeded.config_yaml(), encoding="utf-8")
+        rows = scenarios(world, seeded, config, folder)
+    print("| event | requests | writes | GitHub | Asana |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (total, writes, github, asana) in rows:
+        print(f"| {name} | {total} | {writes} | {github} | {asana} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Everything an office hours agenda shows, computed from plain inputs. Pure.
+
+`build_context` does all the work and all the escaping: the template only lays the values
+out. Text that comes from GitHub (titles, logins, reasons) is escaped here for Markdown, so
+it renders literally, cannot break a table, and never reaches Jinja as template source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from sync.config import OfficeHoursConfig
+from sync.office_hours.schedule import Session
+
+TopicKind = Literal["issue", "pull request"]
+
+DASH = "\u2013"  # an en dash, between the ends of a time span
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+BOT_LOGINS = frozenset({"dependabot", "renovate", "github-actions", "pre-commit-ci", "ghost"})
+"""Logins never called out: GraphQL names apps without their `[bot]` suffix; `ghost` is a
+deleted account."""
+
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<|~$]|&(?=#?\w+;)")
+_LINE_START = re.compile(r"^(?:[#>+=-]|\d{1,9}[.)])")
+_URL_SAFE = ":/?#[]@!$&'*+,;=%"
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """An "Up Next" card: an issue or a pull request, as the board lists it."""
+
+    title: str
+    url: str
+    author: str
+    kind: TopicKind
+    labels: tuple[str, ...]
+    number: int
+    repo: str  # owner/name
+    body_chars: int
+
+    @property
+    def ref(self) -> str:
+        """The topic as `owner/repo#number`."""
+        return f"{self.repo}#{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A suggested invitee and why: e.g. the author of a pull request open for 40 days."""
+
+    login: str
+    reason: str
+
+
+def escape_markdown(text: str) -> str:
+    """Escape `text` to render as literal Markdown text, one paragraph, its line breaks kept."""
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(_escape_line_start(_escape_inline(line)) for line in lines if line)
+
+
+def escape_table_cell(text: str) -> str:
+    """Escape `text` for one line of Markdown, such as a table cell: newlines fold to spaces."""
+    return _escape_inline(" ".join(text.split()))
+
+
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span, fenced by more backticks than it holds in a row."""
+    folded = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", folded)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if folded.startswith("`") or folded.endswith("`") else ""
+    return f"{fence}{pad}{folded}{pad}{fence}"
+
+
+def is_bot(login: str) -> bool:
+    """Whether `login` is an app or a deleted account rather than a person."""
+    name = login.strip().removeprefix("@").casefold()
+    return not name or name.endswith("[bot]") or name in BOT_LOGINS
+
+
+def build_context(
+    config: OfficeHoursConfig,
+    session: Session,
+    topics: Sequence[Topic],
+    merged_pr_authors: Sequence[str],
+    invitee_candidates: Sequence[Person],
+) -> dict[str, Any]:
+    """The values the agenda template shows for `session`, escaped for Markdown."""
+    rows = _topic_rows(config, topics)
+    qa_start = len(rows) * config.topic_minutes
+    planned = qa_start + config.qa_minutes
+    short = len(rows) < config.min_topics
+    return {
+        "title": f"Office hours {session.date.isoformat()}",
+        "date": session.date.isoformat(),
+        "weekday": WEEKDAYS[session.date.weekday()],
+        "timezone": config.schedule.timezone,
+        "up_next": escape_table_cell(f'"{config.board.up_next}"'),
+        "duration_minutes": config.schedule.duration_minutes,
+        "times": _times(session, (config.schedule.timezone, "UTC", *config.extra_timezones)),
+        "topics": rows,
+        "topic_minutes": config.topic_minutes,
+        "qa_minutes": config.qa_minutes,
+        "qa_timebox": _timebox(qa_start, planned),
+        "planned_minutes": planned,
+        "overrun_minutes": max(0, planned - config.schedule.duration_minutes),
+        "contributors": _contributors(topics, merged_pr_authors),
+        "recording_notice": config.recording_notice,
+        "min_topics": config.min_topics,
+        "short_of_topics": short,
+        "missing_topics": max(0, config.min_topics - len(rows)),
+        "topic_label": code_span(config.topic_label),
+        "invitees": _invitees(invitee_candidates) if short else [],
+        "needs_community": [row for row in rows if row["needs_community"]],
+        "community_label": code_span(config.escalation.community_label),
+    }
+
+
+def _topic_rows(config: OfficeHoursConfig, topics: Sequence[Topic]) -> list[dict[str, Any]]:
+    """One row per topic in board order, with its running timebox."""
+    community = config.escalation.community_label.casefold()
+    rows: list[dict[str, Any]] = []
+    for position, topic in enumerate(topics, start=1):
+        start = (position - 1) * config.topic_minutes
+        title = escape_table_cell(topic.title) or "(untitled)"
+        rows.append(
+            {
+                "position": position,
+                "title": title,
+                "url": _safe_url(topic.url),
+                "link": _link(title, topic.url),
+                "ref": escape_table_cell(topic.ref),
+                "author": _mention(topic.author) if topic.author.strip() else "(unknown)",
+                "kind": topic.kind,
+                "timebox": _timebox(start, start + config.topic_minutes),
+                "needs_community": any(lb.casefold() == community for lb in topic.labels),
+            }
+        )
+    return rows
+
+
+def _times(session: Session, zones: Iterable[str]) -> list[dict[str, Any]]:
+    """The session's start and end in each zone once, the session's own zone first."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for zone in zones:
+        if zone.casefold() in seen:
+            continue
+        seen.add(zone.casefold())
+        start = session.start_utc.astimezone(ZoneInfo(zone))
+        end = session.end_utc.astimezone(ZoneInfo(zone))
+        rows.append(
+            {
+                "zone": zone,
+                "date": start.date().isoformat(),
+                "start": f"{start:%H:%M}",
+                "end": f"{end:%H:%M}",
+                "text": f"{start:%H:%M}{DASH}{end:%H:%M} {zone}{_dates_note(session, start, end)}",
+            }
+        )
+    return rows
+
+
+def _dates_note(session: Session, start: dt.datetime, end: dt.datetime) -> str:
+    """Name the local dates when they are not the session's date, e.g. past midnight."""
+    starts_apart, ends_apart = start.date() != session.date, end.date() != start.date()
+    if starts_apart and ends_apart:
+        return f" ({start.date().isoformat()}, ends {end.date().isoformat()})"
+    if starts_apart:
+        return f" ({start.date().isoformat()})"
+    return f" (ends {end.date().isoformat()})" if ends_apart else ""
+
+
+def _contributors(topics: Sequence[Topic], merged_pr_authors: Sequence[str]) -> list[str]:
+    """Topic authors, then authors of merged pull requests: people only, each once."""
+    logins = [topic.author for topic in topics] + list(merged_pr_authors)
+    return [_mention(login) for login in _unique_people(logins)]
+
+
+def _invitees(candidates: Sequence[Person]) -> list[dict[str, str]]:
+    """Suggested invitees, people only, each once with the first reason given."""
+    first: dict[str, Person] = {}
+    for person in candidates:
+        if not is_bot(person.login):
+            first.setdefault(_login_key(person.login), person)
+    return [
+        {"mention": _mention(p.login), "reason": escape_table_cell(p.reason)}
+        for p in first.values()
+    ]
+
+
+def _unique_people(logins: Iterable[str]) -> list[str]:
+    """Logins without bots and repeats (ignoring case and a leading @), in first-seen order."""
+    seen: dict[str, str] = {}
+    for login in logins:
+        if not is_bot(login):
+            seen.setdefault(_login_key(login), login.strip().removeprefix("@"))
+    return list(seen.values())
+
+
+def _login_key(login: str) -> str:
+    return login.strip().removeprefix("@").casefold()
+
+
+def _mention(login: str) -> str:
+    return "@" + escape_table_cell(login.strip().removeprefix("@"))
+
+
+def _timebox(start: int, end: int) -> str:
+    """Minutes from the session's start as a span, e.g. 0:15 to 0:30."""
+    return f"{start // 60}:{start % 60:02d}{DASH}{end // 60}:{end % 60:02d}"
+
+
+def _safe_url(url: str) -> str | None:
+    """An http(s) URL safe inside a Markdown link and a table cell, or None."""
+    folded = "".join(url.split())
+    if urlsplit(folded).scheme.lower() not in ("http", "https"):
+        return None
+    return quote(folded, safe=_URL_SAFE)
+
+
+def _link(escaped_title: str, url: str) -> str:
+    safe = _safe_url(url)
+    return f"[{escaped_title}]({safe})" if safe else escaped_title
+
+
+def _escape_inline(text: str) -> str:
+    """Backslash-escape what starts inline Markdown, HTML, entities, math or a table cell."""
+    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _escape_line_start(line: str) -> str:
+    """Escape what would start a block (heading, quote, list, setext underline) at a line."""
+    return _LINE_START.sub(_escape_marker, line, count=1)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = match.group(0)  # "1." starts an ordered list: escape its dot, not its digits
+    return marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker
