@@ -46,7 +46,13 @@ class Runtime:
         return self.env.get("GITHUB_ACTIONS") == "true"
 
     def add_secret(self, value: str | None) -> None:
-        """Register a secret: masked in Actions logs and scrubbed from our own output."""
+        """Register a secret: masked in Actions logs and scrubbed from our own output.
+
+        A value with surrounding whitespace (a secret pasted with its newline) also registers
+        its stripped core: an SDK refusing such a header quotes it escaped, e.g. ``'...\\n'``.
+        """
+        if value and value.strip() != value:
+            self.add_secret(value.strip())
         if not value or value in self.secrets:
             return
         self.secrets.append(value)

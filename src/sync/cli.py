@@ -7,22 +7,30 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sync import __version__
 from sync.actions_runtime import Runtime
 from sync.config import ConfigError
-from sync.context import Context, make_runtime
-from sync.errors import EXIT_FAILURE, EXIT_USAGE, SyncError
+from sync.context import TOKEN_VARIABLES, Context, make_runtime
+from sync.errors import EXIT_FAILURE, EXIT_USAGE, SyncError, UsageError
 
 Command = Callable[[argparse.Namespace, Context], int]
 DEFAULT_CONFIG = ".github/community-sync.yml"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as a UsageError (one line, annotated) instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     from sync import commands
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="community-sync",
         description="Mirror CSH issues from GitHub to Asana, report hours, run office hours.",
     )
@@ -39,8 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
     """Run the program and return its exit code (never raises for expected failures)."""
-    args = build_parser().parse_args(argv)
     runtime = runtime or make_runtime()
+    for name in TOKEN_VARIABLES:  # also when the caller built the runtime
+        runtime.add_secret(runtime.env.get(name))
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        return _fail(runtime, str(exc), exc.title, exc.exit_code)
+    except SystemExit as exc:  # --help and --version print and stop
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     runtime.quiet, runtime.verbose = args.quiet, args.verbose
     context = Context(runtime=runtime, config_path=Path(args.config), dry_run=args.dry_run)
     handler: Command = args.handler

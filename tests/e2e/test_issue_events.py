@@ -335,3 +335,50 @@ def test_dry_run_prints_the_plan_and_writes_nothing(harness: Harness) -> None:
     ]
     assert h.world.server.count(writes=True) == 0
     assert tasks_for(h, URL.format(issue.number)) == []
+
+
+def test_issue_form_header_and_community(harness: Harness) -> None:
+    h = harness
+    body = (
+        "### Community\n\nother-college\n\n### Contact people\n\n@alice, bob@college.edu\n\n"
+        "### FreshDesk link\n\nhttps://example.freshdesk.com/a/tickets/7\n\n"
+        "### Request\n\nPlease review our *grant* text."
+    )
+    issue = new_issue(h, body=body, labels=["CSH"])
+    h.event("opened", issue.number)
+    task = only_task(h, issue)
+    assert task.parent == h.seeded.communities["other-college"]
+    notes = task.html_notes
+    assert notes.index("Community") < notes.index("Contact people") < notes.index("grant")
+    assert '<a href="https://example.freshdesk.com/a/tickets/7">' in notes
+    assert "<em>grant</em>" in notes
+
+
+def test_rich_text_refused_by_asana_falls_back_to_plain_notes(harness: Harness) -> None:
+    h = harness
+    issue = new_issue(h)
+    h.world.server.inject(
+        "asana",
+        method="POST",
+        path=r"^/tasks$",
+        status=400,
+        body={"errors": [{"message": "html_notes: XML is invalid"}]},
+    )
+    result = h.event("labeled", issue.number, label="CSH")
+    assert result.code == 0, result.stderr
+    task = only_task(h, issue)
+    assert "Please help." in task.notes
+    assert "Asana refused the rich text, sent plain text" in result.stderr
+
+
+def test_link_comment_says_when_the_community_is_over_contract(harness: Harness) -> None:
+    h = harness
+    asana, seeded = h.world.asana, h.seeded
+    college = seeded.communities["other-college"]
+    for n in range(2):
+        old = asana.add_task(f"Earlier work {n}", projects=[seeded.project], parent=college)
+        asana.tasks[old].custom_values[seeded.hours_field] = 6.0
+    issue = new_issue(h, labels=["CSH", "community:other-college"])
+    h.event("labeled", issue.number, label="CSH")
+    [comment] = link_comments(h, issue)
+    assert "Other College has used 12 of its 10 contracted hours (over contract)." in comment

@@ -224,27 +224,31 @@ def _schema_problems(schema: dict[str, Any], instance: Any) -> list[str]:
 
 
 # -- strictness the document does not express ------------------------------------------------
-def _deref(schema: Any) -> Any:
+def _deref(schema: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, frozenset[str]]:
     """Follow $refs; a compact record also admits its full record's fields (via opt_fields)."""
     schemas = _components()["schemas"]
     while isinstance(schema, dict) and "$ref" in schema:
         name = schema["$ref"].removeprefix(_REF)
         full = name.removesuffix("Compact") + "Response"
-        if name.endswith("Compact") and full in schemas:
-            return {"allOf": [schemas[name], {"$ref": _REF + full}]}
+        widen = name.endswith("Compact") and full in schemas and name not in seen
+        seen |= {name}
+        if widen:
+            return {"allOf": [schemas[name], {"$ref": _REF + full}]}, seen
         schema = schemas[name]
-    return schema
+    return schema, seen
 
 
-def _shape(schema: Any) -> tuple[dict[str, Any] | None, Any, bool]:
+def _shape(
+    schema: Any, seen: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any] | None, Any, bool]:
     """Merged (properties, additionalProperties, readOnly) of a schema through allOf/anyOf."""
-    schema = _deref(schema)
+    schema, seen = _deref(schema, seen)
     if not isinstance(schema, dict):
         return None, None, False
     props: dict[str, Any] | None = dict(schema["properties"]) if "properties" in schema else None
     additional, read_only = schema.get("additionalProperties"), schema.get("readOnly") is True
     for member in schema.get("allOf", []) + schema.get("anyOf", []):
-        sub_props, sub_additional, sub_read_only = _shape(member)
+        sub_props, sub_additional, sub_read_only = _shape(member, seen)
         if sub_props is not None:
             props = {**(props or {}), **sub_props}
         additional = additional if sub_additional is None else sub_additional
@@ -253,7 +257,7 @@ def _shape(schema: Any) -> tuple[dict[str, Any] | None, Any, bool]:
 
 
 def _items(schema: Any) -> Any:
-    schema = _deref(schema)
+    schema = _deref(schema)[0]
     if not isinstance(schema, dict):
         return None
     if "items" in schema:
@@ -264,19 +268,26 @@ def _items(schema: Any) -> Any:
     return None
 
 
-def _strict_problems(instance: Any, schema: Any, where: str, method: str, request: bool) -> list[str]:
+def _strict_problems(
+    instance: Any, schema: Any, where: str, method: str, request: bool
+) -> list[str]:
     """Properties the document does not define (and, in requests, read-only ones written)."""
     if isinstance(instance, list):
         items = _items(schema)
         if items is None:
             return []
-        found = [_strict_problems(x, items, f"{where}[{i}]", method, request) for i, x in enumerate(instance)]
+        found = [
+            _strict_problems(x, items, f"{where}[{i}]", method, request)
+            for i, x in enumerate(instance)
+        ]
         return [problem for sub in found for problem in sub]
     if not isinstance(instance, dict):
         return []
     props, additional, _ = _shape(schema)
     if props is None:
-        return [] if additional is None else _free_form(instance, additional, where, method, request)
+        return (
+            [] if additional is None else _free_form(instance, additional, where, method, request)
+        )
     problems: list[str] = []
     for key, value in instance.items():
         sub = props.get(key)
@@ -291,8 +302,13 @@ def _strict_problems(instance: Any, schema: Any, where: str, method: str, reques
     return problems
 
 
-def _free_form(instance: dict[str, Any], additional: Any, where: str, method: str, request: bool) -> list[str]:
+def _free_form(
+    instance: dict[str, Any], additional: Any, where: str, method: str, request: bool
+) -> list[str]:
     if not isinstance(additional, dict):
         return []
-    found = [_strict_problems(v, additional, f"{where}.{k}", method, request) for k, v in instance.items()]
+    found = [
+        _strict_problems(v, additional, f"{where}.{k}", method, request)
+        for k, v in instance.items()
+    ]
     return [problem for sub in found for problem in sub]

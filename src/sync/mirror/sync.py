@@ -27,7 +27,7 @@ from sync.hours.usage import format_hours, used_hours
 from sync.mirror.apply import Applier, gids_from
 from sync.mirror.desired import Rules, community_of, desired_for_tree
 from sync.mirror.event import Target
-from sync.mirror.model import Ancestor, Desired, FieldMap, IssueNode, Removal
+from sync.mirror.model import Ancestor, Desired, FieldMap, IssueNode, Removal, TaskSnapshot
 from sync.mirror.plan import (
     AddToProject,
     Change,
@@ -68,6 +68,7 @@ class Mirror:
     post_missing_comments: bool = False
     verify_creates: bool = True
     _fields: FieldMap | None = None
+    _listed: list[TaskSnapshot] = field(default_factory=list)  # the project's tasks, once read
 
     @property
     def board(self) -> BoardRef | None:
@@ -175,7 +176,8 @@ class Mirror:
     def _project_index(self) -> TaskIndex:
         records = list(self.asana.project_tasks(self.asana_config.project, TASK_FIELDS))
         url_gid = self.fields(records).url_gid
-        return index_by_url(to_snapshot(r, url_gid) for r in records)
+        self._listed = [to_snapshot(r, url_gid) for r in records]
+        return index_by_url(self._listed)
 
     # -- the link comment --------------------------------------------------------------------
     def _link_comments(
@@ -207,8 +209,7 @@ class Mirror:
         community, _ = community_of(node, self.csh)
         if community is None or community.contracted_hours is None:
             return None
-        tasks = [t for tasks in index.values() for t in tasks]
-        used = used_hours(tasks, self.fields().hours_gid, {community.asana_task})
+        used = used_hours(self._listed, self.fields().hours_gid, {community.asana_task})
         spent = used[community.asana_task]
         return _over_line(community, spent) if spent > community.contracted_hours else None
 
