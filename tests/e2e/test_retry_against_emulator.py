@@ -61,8 +61,8 @@ class Rig:
     policy: RetryPolicy
 
     def asana(self, *, timeout: float = 30.0) -> AsanaClient:
-        return AsanaClient(self.env["ASANA_TOKEN"], self.env["ASANA_BASE_URL"], self.policy,
-                           timeout=timeout)  # fmt: skip
+        env = self.env
+        return AsanaClient(env["ASANA_TOKEN"], env["ASANA_BASE_URL"], self.policy, timeout=timeout)
 
     def github(self, *, timeout: float = 30.0) -> GitHubClient:
         env = self.env
@@ -325,9 +325,8 @@ def test_asana_400_fails_at_once_with_asanas_message(rig: Rig) -> None:
         rig.asana().create_task(data, ["gid"], lambda: None)
 
     assert caught.value.status == 400
-    assert str(caught.value) == f"Asana API error 400: Custom field with ID {stray} is not on " + (
-        "given object"
-    )
+    message = f"Custom field with ID {stray} is not on given object"
+    assert str(caught.value) == f"Asana API error 400: {message}"
     assert rig.statuses("asana", "POST", TASKS) == [400]
     assert rig.clock.sleeps == []
     assert "Bad field" not in rig.project_task_names()
@@ -359,13 +358,10 @@ def test_asana_read_slower_than_the_client_timeout_is_retried(rig: Rig) -> None:
     path = rf"^/tasks/{gid}$"
     rig.world.server.inject("asana", kind="delay", method="GET", path=path, seconds=0.8)
 
-    started = time.monotonic()
     task = rig.asana(timeout=0.2).task(gid, ["name"])
-    elapsed = time.monotonic() - started
 
     assert task is not None and task["name"] == "Slow"
-    assert elapsed < 0.7, "the client waited for the slow answer instead of timing out"
-    assert rig.clock.sleeps == [1.0]
+    assert rig.clock.sleeps == [1.0]  # it timed out and retried rather than waiting
     wait_for_log(rig, "asana", "GET", path, 2)
     assert sorted(str(r.fault) for r in rig.log("asana", "GET", path)) == ["None", "delay"]
 
@@ -451,11 +447,9 @@ def test_github_rest_works_with_a_sub_second_timeout(rig: Rig) -> None:
 def test_github_rest_read_slower_than_the_client_timeout_is_retried(rig: Rig) -> None:
     rig.world.server.inject("github", kind="delay", method="GET", path=ISSUE_PATH, seconds=1.4)
 
-    started = time.monotonic()
     assert issue_title(rig.github(timeout=1)) == "Login fails for SSO users"
 
-    assert time.monotonic() - started < 1.3, "the client waited for the slow answer"
-    assert rig.clock.sleeps == [1.0]
+    assert rig.clock.sleeps == [1.0]  # it timed out and retried rather than waiting
     wait_for_log(rig, "github", "GET", ISSUE_PATH, 2)
     assert sorted(str(r.fault) for r in rig.log("github", "GET", ISSUE_PATH)) == [
         "None",

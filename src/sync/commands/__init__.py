@@ -7,7 +7,7 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add every sub-command to the parser's sub-parsers."""
-    from sync.commands import demo, issue
+    from sync.commands import demo, issue, reconcile
 
-    for module in (issue, demo):
+    for module in (issue, reconcile, demo):
         module.add_parser(sub)

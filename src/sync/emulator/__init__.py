@@ -19,6 +19,7 @@ from sync.emulator.slack import SlackService, SlackState
 
 GITHUB_TOKEN = "ghp_emulatorToken0000000000000000000000"  # noqa: S105 - a public fake
 ASANA_TOKEN = "2/1200000000000000/1209999999999999:emulatortoken"  # noqa: S105 - a fake
+BOT = "community-sync[bot]"  # the login both GitHub APIs act as
 SLACK_PATH = "/services/T00000000/B00000000/emulatorSecret0000000000"
 
 
@@ -38,7 +39,7 @@ class World:
         self.github_token, self.asana_token = github_token, asana_token
         self.server = Emulator(
             [
-                ("/github", GitHubService(self.github, GraphQLEndpoint(self.github))),
+                ("/github", GitHubService(self.github, GraphQLEndpoint(self.github), viewer=BOT)),
                 ("/asana/api/1.0", AsanaService(self.asana)),
                 ("/slack", SlackService(self.slack)),
             ],

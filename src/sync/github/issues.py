@@ -7,25 +7,26 @@ level of sub-issues; deeper levels cost one more query per level. Parsing is pur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from sync.errors import ApiFailure
 from sync.github.client import GitHubClient
 from sync.mirror.model import IssueNode, LinkComment
 
 MARKER = "<!-- community-sync:task={gid} -->"
 MARKER_RE = re.compile(r"<!-- community-sync:task=(\d+) -->")
 PARENT_DEPTH = 8  # GitHub nests sub-issues at most 8 levels deep
-SUBTREE_BATCH = 20
+SUBTREE_BATCH = 10  # parents per query: 10 x 100 sub-issues x ~370 nodes < 500,000
 
 CORE_FIELDS = """
 fragment CoreFields on Issue {
   id number url title body state stateReason(enableDuplicate: true) closedAt
   repository { nameWithOwner }
-  labels(first: 100) { nodes { name } }
-  assignees(first: 20) { nodes { login } }
+  labels(first: 50) { nodes { name } }
+  assignees(first: 10) { nodes { login } }
   projectItems(first: 10) {
     nodes {
       project { number owner { ... on Organization { login } ... on User { login } } }
@@ -58,17 +59,19 @@ REF_FIELDS = """
 fragment RefFields on Issue {
   id number url state stateReason(enableDuplicate: true)
   repository { nameWithOwner }
-  labels(first: 100) { nodes { name } }
+  labels(first: 50) { nodes { name } }
 }
 """
 
 
-def _parent_chain(depth: int) -> str:
+def _parent_chain(depth: int, *, comments: bool = True) -> str:
     """``parent { ... parent { ... } }`` nested ``depth`` levels; the nearest has comments."""
     chain = ""
     for level in range(depth, 0, -1):
-        comments = "comments(first: 100) { nodes { id databaseId body } }" if level == 1 else ""
-        chain = f"parent {{ ...RefFields {comments} {chain} }}"
+        with_comments = comments and level == 1
+        comments_field = "comments(first: 100) { nodes { id databaseId body } }"
+        comments_text = comments_field if with_comments else ""
+        chain = f"parent {{ ...RefFields {comments_text} {chain} }}"
     return chain
 
 
@@ -94,7 +97,27 @@ query SubIssues($ids: [ID!]!) {{
 }}
 {CORE_FIELDS}"""
 
-QUERIES = {"IssueTree": ISSUE_QUERY, "IssueTreeByNode": NODE_QUERY, "SubIssues": SUBTREE_QUERY}
+LIST_QUERY = f"""
+query ListCshIssues($owner: String!, $name: String!, $label: String!, $after: String) {{
+  repository(owner: $owner, name: $name) {{
+    issues(first: 100, after: $after, labels: [$label], states: [OPEN, CLOSED]) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{
+        ...ChildFields
+        comments(first: 20) {{ totalCount nodes {{ id databaseId body }} }}
+        {_parent_chain(PARENT_DEPTH, comments=False)}
+      }}
+    }}
+  }}
+}}
+{CORE_FIELDS}{REF_FIELDS}"""
+
+QUERIES = {
+    "IssueTree": ISSUE_QUERY,
+    "IssueTreeByNode": NODE_QUERY,
+    "SubIssues": SUBTREE_QUERY,
+    "ListCshIssues": LIST_QUERY,
+}
 
 
 @dataclass(frozen=True)
@@ -185,8 +208,17 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         on_board=bool(values),
         closed_at=_datetime(data.get("closedAt")),
         link_comment=find_link_comment(((data.get("comments") or {}).get("nodes")) or []),
+        comments_complete=_all_comments_read(data.get("comments")),
         children=tuple(parse_issue(child, board) for child in children if child),
     )
+
+
+def _all_comments_read(comments: Any) -> bool:
+    """False when the issue has more comments than were read (or none were asked for)."""
+    if not isinstance(comments, Mapping):
+        return False
+    total = comments.get("totalCount")
+    return total is not None and total <= len(comments.get("nodes") or [])
 
 
 def _reason(value: Any) -> str | None:
@@ -249,25 +281,56 @@ def read_tree_by_node(gh: GitHubClient, node_id: str, board: BoardRef | None) ->
 
 def complete_tree(gh: GitHubClient, raw: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
     """Parse an issue and fetch the sub-issue levels its answer did not include."""
-    root = parse_issue(raw, board)
-    pending = {
-        child["id"]: child
-        for child in (raw.get("subIssues") or {}).get("nodes") or []
-        if child and _needs_deeper(child)
-    }
+    return complete_trees(gh, [raw], board)[0]
+
+
+def complete_trees(
+    gh: GitHubClient, raws: Sequence[Mapping[str, Any]], board: BoardRef | None
+) -> list[IssueNode]:
+    """Parse issues and fetch, level by level and in batches, the sub-issues not yet read."""
+    roots = [parse_issue(raw, board) for raw in raws]
+    pending = {raw["id"]: raw for raw in raws if _needs_deeper(raw) and not _has_children(raw)}
+    for raw in raws:
+        pending.update({c["id"]: c for c in _children(raw) if _needs_deeper(c)})
     fetched: dict[str, list[Mapping[str, Any]]] = {}
     while pending:
         ids = list(pending)[:SUBTREE_BATCH]
         answer = gh.graphql(SUBTREE_QUERY, {"ids": ids}, what="read sub-issues")
         for node in answer.get("nodes") or []:
-            if not node:
-                continue
-            kids = (node.get("subIssues") or {}).get("nodes") or []
-            fetched[node["id"]] = kids
-            pending.update({k["id"]: k for k in kids if k and _needs_deeper(k)})
+            if node:
+                fetched[node["id"]] = _children(node)
+                pending.update({k["id"]: k for k in fetched[node["id"]] if _needs_deeper(k)})
         for done in ids:
             pending.pop(done, None)
-    return _graft(root, fetched, board)
+    return [_graft(root, fetched, board) for root in roots]
+
+
+def _children(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [c for c in (raw.get("subIssues") or {}).get("nodes") or [] if c]
+
+
+def _has_children(raw: Mapping[str, Any]) -> bool:
+    return "nodes" in (raw.get("subIssues") or {})
+
+
+def list_csh_issues(
+    gh: GitHubClient, repo: str, label: str, board: BoardRef | None
+) -> list[IssueRead]:
+    """Every issue of a repository carrying the label, open and closed, with full trees."""
+    owner, name = repo.split("/", 1)
+    raws: list[Mapping[str, Any]] = []
+    after: str | None = None
+    while True:
+        variables = {"owner": owner, "name": name, "label": label, "after": after}
+        data = gh.graphql(LIST_QUERY, variables, what=f"list {label} issues of {repo}")
+        issues = (data.get("repository") or {}).get("issues") or {}
+        raws += [n for n in issues.get("nodes") or [] if n]
+        page = issues.get("pageInfo") or {}
+        if not page.get("hasNextPage"):
+            break
+        after = page.get("endCursor")
+    trees = complete_trees(gh, raws, board)
+    return [IssueRead(tree, parse_parents(raw)) for tree, raw in zip(trees, raws, strict=True)]
 
 
 def _graft(
@@ -276,6 +339,22 @@ def _graft(
     extra = fetched.get(node.node_id)
     children = node.children if extra is None else tuple(parse_issue(k, board) for k in extra)
     return replace(node, children=tuple(_graft(child, fetched, board) for child in children))
+
+
+def locate_issue(gh: GitHubClient, repo: str, number: int) -> tuple[str, int] | None:
+    """Where an issue lives now: (repo, number) after a transfer; None when deleted or gone.
+
+    GraphQL does not find a transferred issue at its old place; REST answers with a redirect
+    to the new one (PyGithub follows it), and 410 Gone for a deleted issue."""
+    issue = gh.rest.get_repo(repo).get_issue(number)
+    try:
+        url = gh.call(lambda: issue.html_url, what=f"locate {repo}#{number}")
+    except ApiFailure as failure:
+        if failure.status in (404, 410):
+            return None
+        raise
+    match = re.search(r"/([^/]+/[^/]+)/issues/(\d+)$", url or "")
+    return (match.group(1), int(match.group(2))) if match else None
 
 
 # -- writes ---------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ class Applier:
     link_text: Callable[[str, str | None], str]
     known: dict[str, str] = field(default_factory=dict)  # issue URL -> task gid
     verify_creates: bool = True
+    done: list[Change] = field(default_factory=list)  # applied so far, for failure messages
 
     def apply(self, changes: list[Change]) -> Applied:
         """Apply every change in order."""
@@ -61,6 +62,7 @@ class Applier:
         for change in changes:
             self._one(change, result)
             result.lines.append(change.describe())
+            self.done.append(change)
         return result
 
     def _one(self, change: Change, result: Applied) -> None:

@@ -52,6 +52,7 @@ class IssueNode:
     on_board: bool = False
     closed_at: datetime | None = None
     link_comment: LinkComment | None = None
+    comments_complete: bool = False  # every comment was read: no link comment means none
     children: tuple[IssueNode, ...] = ()
     deleted: bool = False
 

@@ -96,7 +96,7 @@ class Mirror:
         )
         if read is None:
             return self._issue_gone(target)
-        root, ancestor = self._tree_root(read.issue, read.parents)
+        root, ancestor = self.tree_root(read.issue, read.parents)
         if not target.may_have_task and not self._anything_mirrored(root, ancestor):
             reason = f"{target.repo}#{target.number} is not in a {self.csh.label} issue tree"
             return Outcome(target, "skipped", lines=[], warnings=[], skip_reason=reason)
@@ -104,7 +104,9 @@ class Mirror:
         plan = Plan()
         if closed_now:
             root = self._close_guard(root, target, plan)
-        desired = self._with_transfer(desired_for_tree(root, ancestor, self._rules()), target)
+        desired = desired_for_tree(root, ancestor, self.rules())
+        if target.old_url is not None:
+            desired = self.with_transfer(desired, target.url, target.old_url)
         plan.changes[:0] = plan_tasks(desired, index, self.asana_config.project, self.fields())
         plan.changes += self._link_comments(root, target, index, listed, plan)
         plan.warnings += desired.warnings
@@ -116,10 +118,11 @@ class Mirror:
             return True
         return any(n.has_label(self.csh.label) and not n.dropped for n in root.walk())
 
-    def _rules(self) -> Rules:
+    def rules(self) -> Rules:
+        """The config and field map the mirror's decisions depend on."""
         return Rules(self.csh, self.fields())
 
-    def _tree_root(
+    def tree_root(
         self, issue: IssueNode, parents: tuple[ParentInfo, ...]
     ) -> tuple[IssueNode, Ancestor | None]:
         """The top of the mirrored tree the issue sits in, and the ancestor above it."""
@@ -148,16 +151,17 @@ class Mirror:
         plan.changes.append(ReopenIssue(node.repo, node.number, node.node_id, reason))
         return _replace_node(root, node.url, replace(node, state="open", state_reason="reopened"))
 
-    def _with_transfer(self, desired: Desired, target: Target) -> Desired:
-        if target.old_url is None:
-            return desired
-        old = (target.old_url,)
-        tasks = tuple(replace(t, old_urls=old) if t.url == target.url else t for t in desired.tasks)
+    def with_transfer(self, desired: Desired, new_url: str, old_url: str) -> Desired:
+        """A transferred issue keeps its task (found by the old URL); without the label
+        in its new repository, the task found by the old URL is deleted, saying why."""
+        tasks = tuple(
+            replace(t, old_urls=(old_url,)) if t.url == new_url else t for t in desired.tasks
+        )
         removals = list(desired.removals)
         for removal in desired.removals:
-            if removal.url == target.url:
+            if removal.url == new_url:
                 reason = f"transferred to {removal.ref} without the {self.csh.label} label"
-                removals.append(Removal(target.old_url, removal.ref, reason))
+                removals.append(Removal(old_url, removal.ref, reason))
         return replace(desired, tasks=tasks, removals=tuple(removals))
 
     # -- finding the existing tasks ----------------------------------------------------------
@@ -171,9 +175,10 @@ class Mirror:
                 snapshot = to_snapshot(record, self.fields([record]).url_gid)
                 if snapshot.github_url in {root.url, target.old_url}:
                     return {snapshot.github_url or root.url: [snapshot]}, False
-        return self._project_index(), True
+        return self.project_index(), True
 
-    def _project_index(self) -> TaskIndex:
+    def project_index(self) -> TaskIndex:
+        """Every task of the project by GitHub URL (the list is also kept for hours)."""
         records = list(self.asana.project_tasks(self.asana_config.project, TASK_FIELDS))
         url_gid = self.fields(records).url_gid
         self._listed = [to_snapshot(r, url_gid) for r in records]
@@ -224,7 +229,7 @@ class Mirror:
 
     # -- deleted issues ----------------------------------------------------------------------
     def _issue_gone(self, target: Target) -> Outcome:
-        index = self._project_index()
+        index = self.project_index()
         reason = "issue deleted" if target.deleted else "issue no longer exists"
         urls = [u for u in (target.url, target.old_url) if u]
         desired = Desired(

@@ -1,0 +1,67 @@
+"""Plain data the hours report is computed from and rendered with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sync.config import Community
+from sync.mirror.model import TaskSnapshot
+
+OVER_CONTRACT = "over contract"
+UNDER_USING = "under-using"
+NO_HOURS = "no hours"
+LOGGED_BOTH_WAYS = "logged both ways"
+WRONG_COMMUNITY = "wrong community"
+FLAG_KINDS = (OVER_CONTRACT, UNDER_USING, NO_HOURS, LOGGED_BOTH_WAYS, WRONG_COMMUNITY)
+"""The flags' words, fixed so that people can search reports for them."""
+
+
+@dataclass(frozen=True)
+class LoggedTask:
+    """A task somewhere below a community's "Community Success Hours" task."""
+
+    task: TaskSnapshot
+    depth: int  # 1: directly under the community's CSH task
+    completed_on: date | None = None
+    path: tuple[str, ...] = ()  # names of the tasks between the CSH task and this one
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something about a community's hours that a person should look at."""
+
+    kind: str  # one of FLAG_KINDS
+    message: str  # plain text, starting with the kind
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """How far into its contract period a community is on a given day."""
+
+    elapsed_days: int
+    period_days: int
+    expected_hours: float
+
+    @property
+    def fraction(self) -> float:
+        """The share of the period that has passed, from 0 to 1."""
+        return self.elapsed_days / self.period_days
+
+
+@dataclass(frozen=True)
+class CommunityHours:
+    """One community's hours against its contract, with its flags."""
+
+    community: Community
+    used: float
+    tasks: tuple[LoggedTask, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    expectation: Expectation | None = None
+    missing_task: bool = False  # its Asana task does not exist (or was deleted)
+
+    @property
+    def share(self) -> float | None:
+        """Hours used as a share of the contracted hours (None without a contract)."""
+        contracted = self.community.contracted_hours
+        return self.used / contracted if contracted else None

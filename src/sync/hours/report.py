@@ -1,0 +1,183 @@
+"""Each community's hours against its contract, and the flags a person should look at. Pure.
+
+- Hours used: the sum over every task below the community's CSH task (at any depth) of its
+  GitHub Hours, or of its Asana actual time where it has no GitHub Hours.
+- Expected by today: the contracted hours pro-rated linearly over the period, counting today
+  as elapsed: ``contracted * elapsed_days / period_days`` with both ends of the period
+  included, 0 before the period starts and all of it from its last day on.
+- "over contract": more hours used than contracted.
+- "under-using": less than half (UNDER_USE_SHARE) of the hours expected by today, once a
+  quarter (UNDER_USE_AFTER) of the period has passed; before that, too little is known.
+- "no hours": a completed task with neither GitHub Hours nor actual time, on itself or on any
+  task below it (a parent whose sub-issues carry the hours is fine).
+- "logged both ways": a task with GitHub Hours and actual time; only the GitHub Hours count.
+- "wrong community": a task directly under the community's CSH task whose GitHub issue names
+  another configured community (board field, ``community:<key>`` label or the form's answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from urllib.parse import urlsplit
+
+from sync.config import Community
+from sync.hours.model import (
+    LOGGED_BOTH_WAYS,
+    NO_HOURS,
+    OVER_CONTRACT,
+    UNDER_USING,
+    WRONG_COMMUNITY,
+    CommunityHours,
+    Expectation,
+    Flag,
+    LoggedTask,
+)
+from sync.hours.usage import format_decimal, task_hours
+
+UNDER_USE_SHARE = 0.5
+UNDER_USE_AFTER = 0.25
+
+
+def expectation(community: Community, today: date) -> Expectation | None:
+    """The pro-rated hours expected by the end of ``today`` (None without contract or period)."""
+    period, contracted = community.period, community.contracted_hours
+    if period is None or contracted is None:
+        return None
+    period_days = (period.end - period.start).days + 1
+    elapsed = min(max((today - period.start).days + 1, 0), period_days)
+    return Expectation(elapsed, period_days, contracted * elapsed / period_days)
+
+
+def summarize(
+    community: Community,
+    tasks: Sequence[LoggedTask] | None,
+    hours_gid: str,
+    today: date,
+    named: Mapping[str, str | None] | None = None,
+) -> CommunityHours:
+    """One community's hours and flags; ``named``: issue URL -> community key GitHub names."""
+    if tasks is None:
+        return CommunityHours(community, 0.0, missing_task=True)
+    used = sum(task_hours(t.task, hours_gid) or 0.0 for t in tasks)
+    expected = expectation(community, today)
+    flags = [
+        *_optional(over_contract(community, used)),
+        *_optional(under_using(used, expected, today)),
+        *no_hours(tasks, hours_gid),
+        *logged_both_ways(tasks, hours_gid),
+        *wrong_community(community, tasks, named or {}),
+    ]
+    return CommunityHours(community, used, tuple(tasks), tuple(flags), expected)
+
+
+def over_contract(community: Community, used: float) -> Flag | None:
+    """Flag more hours used than contracted."""
+    contracted = community.contracted_hours
+    if contracted is None or used <= contracted:
+        return None
+    share = f" ({percent(used / contracted)})" if contracted else ""
+    return Flag(
+        OVER_CONTRACT,
+        f"{OVER_CONTRACT}: {format_decimal(used)} of {format_decimal(contracted)} contracted "
+        f"hours used{share}, {format_decimal(used - contracted)} over",
+    )
+
+
+def under_using(used: float, expected: Expectation | None, today: date) -> Flag | None:
+    """Flag far fewer hours used than expected by today, once enough of the period is known."""
+    if expected is None or expected.expected_hours <= 0 or expected.fraction < UNDER_USE_AFTER:
+        return None
+    if used >= UNDER_USE_SHARE * expected.expected_hours:
+        return None
+    return Flag(
+        UNDER_USING,
+        f"{UNDER_USING}: {format_decimal(used)} hours used, "
+        f"{percent(used / expected.expected_hours)} of the "
+        f"{format_decimal(expected.expected_hours)} expected by {today.isoformat()} "
+        f"(below {percent(UNDER_USE_SHARE)} once {percent(UNDER_USE_AFTER)} of the period "
+        "has passed)",
+    )
+
+
+def no_hours(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
+    """Flag completed tasks with no hours logged either way, on them or below them."""
+    by_gid = {t.task.gid: t.task for t in tasks}
+    with_hours: set[str] = set()
+    for logged in tasks:
+        gid: str | None = logged.task.gid
+        if not task_hours(logged.task, hours_gid):
+            continue
+        while gid in by_gid and gid not in with_hours:
+            with_hours.add(gid)
+            gid = by_gid[gid].parent_gid
+    return [
+        Flag(
+            NO_HOURS,
+            f"{NO_HOURS}: {describe(t)} is completed with neither GitHub Hours nor actual time",
+        )
+        for t in tasks
+        if t.task.completed and t.task.gid not in with_hours
+    ]
+
+
+def logged_both_ways(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
+    """Flag tasks with GitHub Hours and Asana actual time both set."""
+    flags = []
+    for logged in tasks:
+        github = logged.task.custom_fields.get(hours_gid)
+        minutes = logged.task.actual_time_minutes
+        if isinstance(github, int | float) and minutes:
+            flags.append(
+                Flag(
+                    LOGGED_BOTH_WAYS,
+                    f"{LOGGED_BOTH_WAYS}: {describe(logged)} has {format_decimal(github)} "
+                    f"GitHub Hours and {format_decimal(minutes / 60)} hours of actual time; "
+                    "only the GitHub Hours count",
+                )
+            )
+    return flags
+
+
+def wrong_community(
+    community: Community, tasks: Sequence[LoggedTask], named: Mapping[str, str | None]
+) -> list[Flag]:
+    """Flag tasks under this community whose GitHub issue names another community."""
+    flags = []
+    for logged in tasks:
+        url = logged.task.github_url
+        other = named.get(url) if url and logged.depth == 1 else None
+        if other is not None and other != community.key:
+            flags.append(
+                Flag(
+                    WRONG_COMMUNITY,
+                    f"{WRONG_COMMUNITY}: {describe(logged)} is filed under {community.name} "
+                    f"but its issue names {other}",
+                )
+            )
+    return flags
+
+
+def describe(logged: LoggedTask) -> str:
+    """How a flag names a task: its gid and name, and its issue when it mirrors one."""
+    text = f'task {logged.task.gid} "{logged.task.name}"'
+    url = logged.task.github_url
+    return f"{text} ({issue_ref(url)})" if url else text
+
+
+def issue_ref(url: str) -> str:
+    """``owner/repo#number`` for an issue URL (the URL itself when it is no issue URL)."""
+    parts = urlsplit(url).path.strip("/").split("/")
+    if len(parts) >= 4 and parts[-2] == "issues" and parts[-1].isdigit():
+        return f"{parts[-4]}/{parts[-3]}#{parts[-1]}"
+    return url
+
+
+def percent(share: float) -> str:
+    """A share as a percentage with at most one decimal: 0.3125 -> "31.3%"."""
+    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _optional(flag: Flag | None) -> Iterable[Flag]:
+    return () if flag is None else (flag,)

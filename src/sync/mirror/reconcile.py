@@ -1,0 +1,231 @@
+"""Make Asana match GitHub for every CSH issue of some repositories: the scheduled safety net.
+
+Cost grows with pages, not issues: GitHub is read 100 labeled issues per GraphQL query (plus
+batched queries for sub-issue trees), Asana 100 tasks per page of the project's task list; only
+drift is written. Tasks whose issue is not among the labeled ones (label removed, deleted,
+transferred) are looked up one by one: those are the rare cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from sync.errors import ApiFailure
+from sync.github import issues as gh_issues
+from sync.github.issues import IssueRead
+from sync.mirror.apply import Applier, gids_from
+from sync.mirror.desired import desired_for_tree
+from sync.mirror.model import Ancestor, Desired, DesiredTask, IssueNode, Removal
+from sync.mirror.plan import (
+    AddToProject,
+    Change,
+    CreateTask,
+    DeleteTask,
+    LinkComment,
+    MoveTask,
+    Plan,
+    ReopenIssue,
+    UpdateTask,
+)
+from sync.mirror.planner import TaskIndex, plan_tasks
+from sync.mirror.sync import Mirror
+
+ISSUE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)$")
+GUARD_WINDOW = timedelta(hours=24)  # close guard: only closes reconcile may have missed
+MAX_NEW_COMMENTS = 100  # per run: GitHub allows ~500 content-creating requests an hour
+
+
+@dataclass
+class ReconcileReport:
+    """What a reconcile found and did."""
+
+    issues: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reconciler:
+    """Reconciles the configured repositories through the mirror's own rules and planner."""
+
+    mirror: Mirror
+    repos: tuple[str, ...]
+    now: datetime
+
+    def run(self) -> ReconcileReport:
+        """Read both sides, plan once, apply unless dry run."""
+        reads = [
+            read
+            for repo in self.repos
+            for read in gh_issues.list_csh_issues(
+                self.mirror.github, repo, self.mirror.csh.label, self.mirror.board
+            )
+        ]
+        trees = self._trees(reads)
+        index = self.mirror.project_index()
+        desired = _merge(
+            [desired_for_tree(root, above, self.mirror.rules()) for root, above in trees]
+        )
+        plan = Plan(warnings=list(desired.warnings))
+        desired = self._close_guard(trees, desired, plan)
+        desired = _merge([desired, self._orphans(desired, index, plan)])
+        fields = self.mirror.fields()
+        plan.changes[:0] = plan_tasks(desired, index, self.mirror.asana_config.project, fields)
+        plan.changes += self._new_link_comments(trees, plan)
+        report = ReconcileReport(issues=sum(len(root.walk()) for root, _ in trees))
+        report.warnings = list(dict.fromkeys(plan.warnings))
+        self._apply(plan, index, report)
+        return report
+
+    # -- reading GitHub --------------------------------------------------------------------
+    def _trees(self, reads: list[IssueRead]) -> list[tuple[IssueNode, Ancestor | None]]:
+        """One entry per CSH tree: labeled issues inside another tree are not roots."""
+        trees: dict[str, tuple[IssueNode, Ancestor | None]] = {}
+        covered: set[str] = set()
+        for read in reads:
+            root, above = self.mirror.tree_root(read.issue, read.parents)
+            if root.url not in trees:
+                trees[root.url] = (root, above)
+        for root, _ in trees.values():
+            covered.update(n.url for n in root.walk() if n.url != root.url)
+        return [tree for url, tree in trees.items() if url not in covered]
+
+    def _close_guard(
+        self, trees: list[tuple[IssueNode, Ancestor | None]], desired: Desired, plan: Plan
+    ) -> Desired:
+        """Apply require_hours_to_close to closes of the last 24 hours (missed close events)."""
+        board = self.mirror.csh.board
+        if board is None or not board.require_hours_to_close:
+            return desired
+        guarded: set[str] = set()
+        for root, _ in trees:
+            for node in root.walk():
+                if self._needs_guard(node, board.hours_field):
+                    reason = f"closed as completed without hours in {board.hours_field!r}"
+                    plan.changes.append(ReopenIssue(node.repo, node.number, node.node_id, reason))
+                    guarded.add(node.url)
+        tasks = tuple(replace(t, completed=False) if t.url in guarded else t for t in desired.tasks)
+        return replace(desired, tasks=tasks)
+
+    def _needs_guard(self, node: IssueNode, hours_field: str) -> bool:
+        recent = node.closed_at is not None and self.now - node.closed_at <= GUARD_WINDOW
+        labeled = node.has_label(self.mirror.csh.label)
+        return node.completed and recent and labeled and node.board.get(hours_field) is None
+
+    # -- tasks whose issue was not among the labeled ones -------------------------------------
+    def _orphans(self, desired: Desired, index: TaskIndex, plan: Plan) -> Desired:
+        known = {t.url for t in desired.tasks} | {r.url for r in desired.removals}
+        found: list[Desired] = []
+        for url in sorted(set(index) - known):
+            target = self._in_scope(url)
+            if target is not None:
+                found.append(self._resolve_orphan(url, *target, plan))
+        return _merge(found)
+
+    def _in_scope(self, url: str) -> tuple[str, int] | None:
+        """(repo, number) of an issue URL when it belongs to a reconciled repository."""
+        match = ISSUE_URL.search(url)
+        if match is None or match["repo"].lower() not in {r.lower() for r in self.repos}:
+            return None
+        return match["repo"], int(match["number"])
+
+    def _resolve_orphan(self, url: str, repo: str, number: int, plan: Plan) -> Desired:
+        """Why a task's issue is not labeled: deleted, transferred, or just not CSH now."""
+        read = gh_issues.read_issue(self.mirror.github, repo, number, self.mirror.board)
+        moved_to: tuple[str, int] | None = None
+        if read is None:
+            where = gh_issues.locate_issue(self.mirror.github, repo, number)
+            if where is None:
+                return Desired(removals=(Removal(url, f"{repo}#{number}", "issue deleted"),))
+            moved_to = where
+            read = gh_issues.read_issue(self.mirror.github, *where, self.mirror.board)
+            if read is None:
+                return Desired(removals=(Removal(url, f"{repo}#{number}", "issue gone"),))
+        root, above = self.mirror.tree_root(read.issue, read.parents)
+        desired = desired_for_tree(root, above, self.mirror.rules())
+        if moved_to is not None:
+            desired = self.mirror.with_transfer(desired, read.issue.url, url)
+        plan.warnings += desired.warnings
+        return desired
+
+    # -- link comments for the tasks this run creates ----------------------------------------
+    def _new_link_comments(
+        self, trees: list[tuple[IssueNode, Ancestor | None]], plan: Plan
+    ) -> list[Change]:
+        created = {c.desired.url for c in plan.changes if isinstance(c, CreateTask)}
+        comments: list[Change] = []
+        for root, _ in trees:
+            for node in root.walk():
+                wanted = node.url in created and node.has_label(self.mirror.csh.label)
+                if wanted and node.link_comment is None and node.comments_complete:
+                    comments.append(LinkComment(node.repo, node.number, node.url, None))
+        if len(comments) > MAX_NEW_COMMENTS:
+            plan.warnings.append(
+                f"{len(comments) - MAX_NEW_COMMENTS} link comments left for the next run "
+                "(GitHub limits how many comments a token may post an hour)"
+            )
+        return comments[:MAX_NEW_COMMENTS]
+
+    # -- applying ----------------------------------------------------------------------------
+    def _apply(self, plan: Plan, index: TaskIndex, report: ReconcileReport) -> None:
+        report.counts.update(_kind(c) for c in plan.changes)
+        report.lines = plan.lines()
+        if self.mirror.dry_run or not plan:
+            return
+        applier = Applier(
+            self.mirror.asana,
+            self.mirror.github,
+            self.mirror.asana_config.project,
+            self.mirror.fields().url_gid,
+            self.mirror.csh.board.hours_field if self.mirror.csh.board else "hours",
+            self.mirror.link_text,
+            gids_from(index),
+            verify_creates=False,
+        )
+        try:
+            applied = applier.apply(plan.changes)
+        except ApiFailure as failure:
+            done = len(applier.done)
+            raise ApiFailure(
+                failure.service,
+                f"{failure} (after {done} of {len(plan.changes)} changes; "
+                "the next run finishes the job)",
+                failure.status,
+            ) from None
+        report.warnings += applied.warnings
+
+
+def _kind(change: Change) -> str:
+    if isinstance(change, UpdateTask):
+        return "completed" if change.completes else "updated"
+    names: dict[type, str] = {
+        CreateTask: "created",
+        DeleteTask: "deleted",
+        MoveTask: "moved",
+        AddToProject: "added to project",
+        LinkComment: "comments",
+        ReopenIssue: "reopened",
+    }
+    return names[type(change)]
+
+
+def _merge(parts: list[Desired]) -> Desired:
+    """Several trees' desired states as one (the first mention of a URL wins)."""
+    seen: set[str] = set()
+    tasks: list[DesiredTask] = []
+    removals: list[Removal] = []
+    for part in parts:
+        for task in part.tasks:
+            if task.url not in seen:
+                seen.add(task.url)
+                tasks.append(task)
+        for removal in part.removals:
+            if removal.url not in seen:
+                seen.add(removal.url)
+                removals.append(removal)
+    warnings = tuple(w for part in parts for w in part.warnings)
+    return Desired(tuple(tasks), tuple(removals), warnings)
