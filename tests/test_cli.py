@@ -100,10 +100,9 @@ class Cli:
             REPO, title, "Steps to reproduce", labels=labels
         ).number
 
-    def event(self, number: int, action: str = "opened", **changes: Any) -> Path:
-        """Write a real-shaped ``issues`` payload (top-level keys replaced by ``changes``)."""
+    def event(self, number: int, action: str = "opened") -> Path:
+        """Write a real-shaped ``issues`` payload for an issue; return its path."""
         payload = webhook_payload(self.world.github, "issues", action, REPO, number)
-        payload.update(changes)
         return self.write(json.dumps(payload))
 
     def write(self, text: str) -> Path:

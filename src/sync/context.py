@@ -11,7 +11,7 @@ from sync.actions_runtime import Runtime
 from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
 from sync.asana.pacer import Pacer
 from sync.config import Config, load_config
-from sync.errors import MissingTokenError
+from sync.errors import MissingTokenError, UsageError
 from sync.github.client import DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, GitHubClient
 from sync.retry import RetryPolicy
 
@@ -44,7 +44,7 @@ class Context:
     def github(self) -> GitHubClient:
         """The GitHub client (exit 2 when GITHUB_TOKEN is missing)."""
         if self._github is None:
-            token = self.env.get("GITHUB_TOKEN")
+            token = (self.env.get("GITHUB_TOKEN") or "").strip()  # pasted secrets end in \n
             if not token:
                 raise MissingTokenError("GITHUB_TOKEN", "a token that can read issues")
             self._github = GitHubClient(
@@ -52,13 +52,16 @@ class Context:
                 self.env.get("GITHUB_API_URL") or DEFAULT_API_URL,
                 self.env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
                 self.policy,
+                write_interval=_seconds(self.env, "COMMUNITY_SYNC_WRITE_INTERVAL", 1.0),
             )
         return self._github
 
     def asana(self) -> AsanaClient:
         """The Asana client (exit 2 when neither ASANA_TOKEN nor ASANA_ACCESS_TOKEN is set)."""
         if self._asana is None:
-            token = self.env.get("ASANA_TOKEN") or self.env.get("ASANA_ACCESS_TOKEN")
+            token = (
+                self.env.get("ASANA_TOKEN") or self.env.get("ASANA_ACCESS_TOKEN") or ""
+            ).strip()
             if not token:
                 raise MissingTokenError("ASANA_TOKEN", "an Asana personal access token")
             config = self.config()
@@ -70,6 +73,20 @@ class Context:
                 pacer=Pacer(per_minute),
             )
         return self._asana
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds from the environment (exit 2 when it is not a number >= 0)."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise UsageError(f"{name}={raw!r}: expected a number of seconds (0 or more)")
+    return value
 
 
 def make_runtime(env: Mapping[str, str] | None = None) -> Runtime:

@@ -18,13 +18,16 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
+
+from sync.emulator.asana_records import Tree, parse_opt_fields
 
 OAS_PATH = Path(
     os.environ.get("ASANA_OAS_PATH")
@@ -118,7 +121,7 @@ def _templates() -> list[tuple[re.Pattern[str], str]]:
 
 
 def match_path(path: str) -> str:
-    """The OAS path template for a concrete path (``/tasks/1/setParent`` -> ``.../{task_gid}/...``)."""
+    """The OAS path template of a concrete path (``/tasks/1`` -> ``/tasks/{task_gid}``)."""
     bare = urlsplit(path).path.rstrip("/") or "/"
     for prefix in _PREFIXES:
         if bare.startswith(prefix + "/"):
@@ -176,7 +179,7 @@ def validate_request_body(method: str, path: str, body: Any) -> None:
             raise ConformanceError(f"{where}: takes no request body, got {body!r}")
         return
     problems = _schema_problems(schema, body)
-    problems += _strict_problems(body, schema, "body", method.upper(), request=True)
+    problems += _Strict(method.upper(), request=True).problems(body, schema, "body")
     _raise(where, problems)
     if template == "/batch":
         for action in (body.get("data") or {}).get("actions", []):
@@ -193,18 +196,86 @@ def validate_response_body(method: str, path: str, status: int, body: Any) -> No
     if schema is None:
         return
     problems = _schema_problems(schema, body)
-    problems += _strict_problems(body, schema, "response", method.upper(), request=False)
+    problems += _Strict(method.upper(), request=False).problems(body, schema, "response")
     _raise(f"{method} {template} -> {status}", problems)
 
 
+def validate_query(method: str, path: str, query: Mapping[str, Any]) -> None:
+    """Check ``opt_fields`` names only fields the operation has, and typed parameters' values.
+
+    Parameters Asana does not declare are not flagged: Asana ignores them, and the SDK itself
+    adds ``limit`` to calls that take none.
+    """
+    template = match_path(path)
+    declared = _parameters(method, template)
+    problems: list[str] = []
+    for name, raw in query.items():
+        value = raw[0] if isinstance(raw, list) else raw
+        param = declared.get(name)
+        if param is None:
+            continue
+        if name == "opt_fields":
+            problems += _opt_field_problems(str(value), param)
+        else:
+            problems += _schema_problems(_rooted(param.get("schema", {})), _typed(value, param))
+    _raise(f"{method} {template} query", [f"{p}" for p in problems])
+
+
+def _parameters(method: str, template: str) -> dict[str, dict[str, Any]]:
+    item = load_oas()["paths"][template]
+    found: dict[str, dict[str, Any]] = {}
+    for param in item.get("parameters", []) + operation(method, template).get("parameters", []):
+        if "$ref" in param:
+            param = load_oas()["components"]["parameters"][param["$ref"].rsplit("/", 1)[-1]]
+        if param.get("in") == "query":
+            found[param["name"]] = param
+    return found
+
+
+def _typed(value: str, param: dict[str, Any]) -> Any:
+    kind = param.get("schema", {}).get("type")
+    if kind == "integer" and value.lstrip("-").isdigit():
+        return int(value)
+    if kind == "boolean" and value in {"true", "false"}:
+        return value == "true"
+    return value
+
+
+def _opt_field_problems(raw: str, param: dict[str, Any]) -> list[str]:
+    known = set(param.get("schema", {}).get("items", {}).get("enum") or [])
+    if not known:
+        return []
+    paths = _leaf_paths(parse_opt_fields(raw) or {})
+    return [
+        f"opt_fields: {path} is not a field of this resource"
+        for path in paths
+        if not _known_path(path, known)
+    ]
+
+
+def _leaf_paths(tree: Tree, prefix: str = "") -> list[str]:
+    paths: list[str] = []
+    for name, sub in tree.items():
+        path = prefix + name
+        paths += _leaf_paths(sub, path + ".") if sub else [path]
+    return paths
+
+
+def _known_path(path: str, known: set[str]) -> bool:
+    head, _, last = path.rpartition(".")
+    # The gid (and resource_type) of any object always comes along, so naming them is fine.
+    return path in known or (last in {"gid", "resource_type"} and (not head or head in known))
+
+
 def validate_recorded_requests(requests: Iterable[Any], service: str = "asana") -> int:
-    """Validate the bodies of every request an emulator recorded for a service; return the count."""
+    """Validate every request an emulator recorded for a service (body, query); return the count."""
     count = 0
     for entry in requests:
         if entry.service != service:
             continue
         body = json.loads(entry.body) if entry.body else None
         validate_request_body(entry.method, entry.path, body)
+        validate_query(entry.method, entry.path, entry.query)
         count += 1
     return count
 
@@ -268,47 +339,45 @@ def _items(schema: Any) -> Any:
     return None
 
 
-def _strict_problems(
-    instance: Any, schema: Any, where: str, method: str, request: bool
-) -> list[str]:
-    """Properties the document does not define (and, in requests, read-only ones written)."""
-    if isinstance(instance, list):
-        items = _items(schema)
-        if items is None:
+@dataclass(frozen=True)
+class _Strict:
+    """Finds properties the document does not define (and, in requests, read-only writes)."""
+
+    method: str
+    request: bool
+
+    def problems(self, instance: Any, schema: Any, where: str) -> list[str]:
+        """Every problem in ``instance`` (at ``where``) against ``schema``."""
+        if isinstance(instance, list):
+            items = _items(schema)
+            return self._each(enumerate(instance), items, where, "[{}]") if items else []
+        if not isinstance(instance, dict):
             return []
-        found = [
-            _strict_problems(x, items, f"{where}[{i}]", method, request)
-            for i, x in enumerate(instance)
+        props, additional, _ = _shape(schema)
+        if props is None:
+            free = isinstance(additional, dict)
+            return self._each(instance.items(), additional, where, ".{}") if free else []
+        return [
+            p
+            for key, value in instance.items()
+            for p in self._property(key, value, props, additional, where)
         ]
-        return [problem for sub in found for problem in sub]
-    if not isinstance(instance, dict):
-        return []
-    props, additional, _ = _shape(schema)
-    if props is None:
-        return (
-            [] if additional is None else _free_form(instance, additional, where, method, request)
-        )
-    problems: list[str] = []
-    for key, value in instance.items():
-        sub = props.get(key)
-        if sub is None and isinstance(additional, dict):
-            sub = additional
+
+    def _property(
+        self, key: str, value: Any, props: dict[str, Any], additional: Any, where: str
+    ) -> list[str]:
+        sub = props.get(key, additional if isinstance(additional, dict) else None)
         if sub is None:
-            problems.append(f"{where}.{key}: not a property Asana defines here")
-        elif request and _shape(sub)[2] and (method, key) not in _WRITABLE_READ_ONLY:
-            problems.append(f"{where}.{key}: read-only, Asana refuses to write it")
-        else:
-            problems += _strict_problems(value, sub, f"{where}.{key}", method, request)
-    return problems
+            return [f"{where}.{key}: not a property Asana defines here"]
+        if self.request and _shape(sub)[2] and (self.method, key) not in _WRITABLE_READ_ONLY:
+            return [f"{where}.{key}: read-only, Asana refuses to write it"]
+        return self.problems(value, sub, f"{where}.{key}")
 
-
-def _free_form(
-    instance: dict[str, Any], additional: Any, where: str, method: str, request: bool
-) -> list[str]:
-    if not isinstance(additional, dict):
-        return []
-    found = [
-        _strict_problems(v, additional, f"{where}.{k}", method, request)
-        for k, v in instance.items()
-    ]
-    return [problem for sub in found for problem in sub]
+    def _each(
+        self, pairs: Iterable[tuple[Any, Any]], schema: Any, where: str, step: str
+    ) -> list[str]:
+        return [
+            p
+            for key, value in pairs
+            for p in self.problems(value, schema, where + step.format(key))
+        ]

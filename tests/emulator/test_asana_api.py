@@ -81,6 +81,7 @@ class CheckedAsana:
         body = _json_or_raw(request.body)
         try:
             conformance.validate_request_body(request.method, request.path, body)
+            conformance.validate_query(request.method, request.path, request.query)
         except conformance.ConformanceError as err:
             if response.status < 400:
                 self.problems.append(f"accepted a request the OAS refuses: {err}")
@@ -160,20 +161,30 @@ def _seed(state: AsanaState) -> dict[str, str]:
     return ids
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[Emulator, CheckedAsana]]:
+    """One emulator for the module (stopping one takes half a second); each test swaps state."""
+    checker = CheckedAsana(AsanaService(AsanaState()))
+    emulator = Emulator([(PREFIX, checker)], tokens={"asana": {TOKEN}}).start()
+    try:
+        yield emulator, checker
+    finally:
+        emulator.stop()
+
+
 @pytest.fixture
-def world() -> Iterator[World]:
+def world(server: tuple[Emulator, CheckedAsana]) -> Iterator[World]:
+    emulator, checker = server
     clock = FakeClock()
     state = AsanaState(clock=clock)
     ids = _seed(state)
-    checker = CheckedAsana(AsanaService(state))
-    emulator = Emulator([(PREFIX, checker)], tokens={"asana": {TOKEN}}).start()
+    checker.service, checker.problems, checker.checked = AsanaService(state), [], 0
+    emulator.reset_log()
+    emulator.clear_faults()
     configuration = asana.Configuration()
     configuration.access_token = TOKEN
     configuration.host = emulator.url + PREFIX
-    try:
-        yield World(state, emulator, checker, clock, asana.ApiClient(configuration), ids)
-    finally:
-        emulator.stop()
+    yield World(state, emulator, checker, clock, asana.ApiClient(configuration), ids)
     assert checker.problems == [], "\n".join(checker.problems)
 
 
@@ -405,6 +416,8 @@ def test_custom_fields_users_and_workspaces_read(world: World) -> None:
     ]
     workspaces = list(asana.WorkspacesApi(world.client).get_workspaces({}))
     assert [w["gid"] for w in workspaces] == [ids["ws"]]
+    members = asana.UsersApi(world.client).get_users_for_workspace(ids["ws"], {})
+    assert [u["name"] for u in members] == ["Octo Cat", "Sync Bot"]  # sorted, unpaginated
     project = asana.ProjectsApi(world.client).get_project(ids["csh"], {})
     assert len(project["custom_field_settings"]) == 3
 
@@ -772,3 +785,14 @@ def test_conformance_matches_paths_and_flags_what_asana_refuses() -> None:
         conformance.validate_response_body("GET", "/tasks/1", 200, {"data": {"invented": 1}})
     schema = conformance.request_schema("PUT", "/tasks/{task_gid}")
     assert schema is not None and "components" in schema
+
+
+def test_conformance_checks_opt_fields_and_typed_query_parameters() -> None:
+    fine = {"opt_fields": "custom_fields.gid,this.(name|notes),memberships.project.name"}
+    conformance.validate_query("GET", "/tasks/1", fine)
+    conformance.validate_query("GET", "/projects/1/tasks", {"limit": ["100"], "unknown": ["x"]})
+    for query in ({"opt_fields": "custom_field.display_value"}, {"opt_fields": "nmae"}):
+        with pytest.raises(conformance.ConformanceError, match="not a field"):
+            conformance.validate_query("GET", "/tasks/1", query)
+    with pytest.raises(conformance.ConformanceError):
+        conformance.validate_query("GET", "/projects/1/tasks", {"limit": "101"})

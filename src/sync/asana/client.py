@@ -140,6 +140,42 @@ class AsanaClient:
             )
         )
 
+    def all_workspaces(self) -> list[dict[str, Any]]:
+        """Every workspace the token can see, with gid and name."""
+        return list(
+            self.paged(
+                self.workspaces.get_workspaces, what="list workspaces", opts={"opt_fields": "name"}
+            )
+        )
+
+    def workspace(self, gid: str) -> dict[str, Any] | None:
+        """One workspace (gid, name), or None when the token cannot see it."""
+        return _or_none(
+            lambda: self.call(
+                self.workspaces.get_workspace,
+                gid,
+                {"opt_fields": "name"},
+                what=f"read workspace {gid}",
+            )
+        )
+
+    def workspace_projects(self, workspace: str) -> list[dict[str, Any]]:
+        """The workspace's projects that are not archived, with gid and name."""
+        return list(
+            self.paged(
+                self.projects.get_projects,
+                what=f"list projects of workspace {workspace}",
+                opts={"workspace": workspace, "archived": False, "opt_fields": "name"},
+            )
+        )
+
+    def project(self, gid: str) -> dict[str, Any] | None:
+        """One project (name, workspace, archived), or None when the token cannot see it."""
+        opts = {"opt_fields": "name,archived,workspace.gid"}
+        return _or_none(
+            lambda: self.call(self.projects.get_project, gid, opts, what=f"read project {gid}")
+        )
+
     # -- writes ----------------------------------------------------------------------------
     def create_task(
         self,
@@ -195,6 +231,16 @@ class AsanaClient:
             gid,
             what=f"add task {gid} to project {project}",
         )
+
+
+def _or_none(read: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    """The record ``read`` returns, or None when Asana answers 404 (or 403: not visible)."""
+    try:
+        return read()
+    except ApiFailure as failure:
+        if failure.status in (403, 404):
+            return None
+        raise
 
 
 def _classified(send: Callable[[], T]) -> T:

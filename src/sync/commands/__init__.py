@@ -7,7 +7,7 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add every sub-command to the parser's sub-parsers."""
-    from sync.commands import demo, issue, reconcile
+    from sync.commands import check, demo, hours, issue, office_hours, reconcile
 
-    for module in (issue, reconcile, demo):
+    for module in (issue, reconcile, hours, office_hours, check, demo):
         module.add_parser(sub)

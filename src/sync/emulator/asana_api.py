@@ -1,4 +1,4 @@
-"""The emulated Asana REST API (``/api/1.0``): the endpoints the product uses, answered as Asana does.
+"""The emulated Asana REST API (``/api/1.0``): the endpoints the product uses, as Asana answers.
 
 Envelopes are ``{"data": ...}`` (lists add ``next_page`` when paginated); errors are
 ``{"errors": [{"message", "help"}]}``. Lists answer compact records and single objects full
@@ -8,19 +8,19 @@ by :mod:`sync.emulator.asana_writes` and :mod:`sync.emulator.asana_rules`.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import re
-import secrets
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sync.emulator.asana_records import COMPACT, FULL, Ref, Spec, parse_opt_fields, render
+from sync.emulator.asana_requests import (
+    Paginator,
+    action_request,
+    completed_since,
+    parse_body,
+    parse_limit,
+    parse_time,
+)
 from sync.emulator.asana_rules import RuleError
+from sync.emulator.asana_search import search
 from sync.emulator.asana_state import AsanaState, Task
 from sync.emulator.asana_writes import TaskWrites
 from sync.emulator.core import ApiError, Request, Response, Router
@@ -29,10 +29,8 @@ HELP = (
     "For more information on API status codes and how to handle them, "
     "read the docs on errors: https://developers.asana.com/docs/errors"
 )
-MAX_UNPAGED = 1000  # Asana refuses an unpaginated list longer than this
 MAX_BATCH = 10
 _GID = r"(?P<gid>[^/]+)"
-_FIELD_FILTER = re.compile(r"custom_fields\.(\d+)\.(\w+)\Z")
 
 
 def error_body(message: str) -> dict[str, Any]:
@@ -126,8 +124,13 @@ class AsanaService:
 
     def _list_workspace_users(self, request: Request, gid: str) -> Response:
         self._lookup(self.state.workspaces, gid, "workspace")
-        users = [u for u in self.state.users.values() if gid in u.workspaces]
-        return self._list(request, [Ref("user", u) for u in users])
+        users = sorted(
+            (u for u in self.state.users.values() if gid in u.workspaces), key=lambda u: u.name
+        )
+        # Not paginated (no limit, no next_page): sorted by name and cut at 2000, as documented.
+        spec = self._spec(request, COMPACT)
+        data = [render(self.state, Ref("user", u), spec) for u in users[:2000]]
+        return Response(200, {"data": data})
 
     def _list_fields(self, request: Request, gid: str) -> Response:
         self._lookup(self.state.workspaces, gid, "workspace")
@@ -154,7 +157,7 @@ class AsanaService:
 
     def _list_project_tasks(self, request: Request, gid: str) -> Response:
         self._lookup(self.state.projects, gid, "project")
-        tasks = _completed_since(self.state.tasks_in_project(gid), request.arg("completed_since"))
+        tasks = completed_since(self.state.tasks_in_project(gid), request.arg("completed_since"))
         return self._list(request, [Ref("task", t) for t in tasks])
 
     def _get_field(self, request: Request, gid: str) -> Response:
@@ -173,15 +176,17 @@ class AsanaService:
             tasks = self._tasks_in(project, section)
         else:
             tasks = self._tasks_assigned(str(assignee), str(workspace), request)
-        tasks = _completed_since(tasks, request.arg("completed_since"))
-        since = _parse_time(request.arg("modified_since"), "modified_since")
+        tasks = completed_since(tasks, request.arg("completed_since"))
+        since = parse_time(request.arg("modified_since"), "modified_since")
         if since is not None:
             tasks = [t for t in tasks if t.modified_at >= since]
         return self._list(request, [Ref("task", t) for t in tasks])
 
     def _tasks_in(self, project: str | None, section: str | None) -> list[Task]:
         if project is not None:
-            return self.state.tasks_in_project(self._lookup(self.state.projects, project, "project", 400).gid)
+            return self.state.tasks_in_project(
+                self._lookup(self.state.projects, project, "project", 400).gid
+            )
         home = next((p for p in self.state.projects.values() if p.section_gid == section), None)
         if home is None:
             raise RuleError(f"section: Unknown object: {section}")
@@ -189,7 +194,9 @@ class AsanaService:
 
     def _tasks_assigned(self, assignee: str, workspace: str, request: Request) -> list[Task]:
         self._lookup(self.state.workspaces, workspace, "workspace", 400)
-        user = self.state.resolve_user(self._me(request) if assignee == "me" else assignee, workspace)
+        user = self.state.resolve_user(
+            self._me(request) if assignee == "me" else assignee, workspace
+        )
         if user is None:
             raise RuleError(f"assignee: Not a user in Organization: {assignee}")
         live = [t for t in self.state.tasks.values() if self.state.is_live(t.gid)]
@@ -211,27 +218,24 @@ class AsanaService:
         self._lookup(self.state.workspaces, gid, "workspace")
         if not self.state.premium:
             raise RuleError("Search is only available to premium users.", 402)
-        limit = _limit(request.arg("limit")) or 100
-        checks = _search_checks(self.state, request)
-        found = [t for t in self.state.indexed_tasks() if t.workspace == gid]
-        found = [t for t in found if self.state.is_live(t.gid) and all(c(t) for c in checks)]
-        found = _sort(found, request.arg("sort_by") or "modified_at", request.arg("sort_ascending"))
-        refs = [Ref("task", self.state.tasks[t.gid]) for t in found[:limit]]
-        return Response(200, {"data": [render(self.state, r, self._spec(request, COMPACT)) for r in refs]})
+        limit = parse_limit(request.arg("limit")) or 100
+        spec = self._spec(request, COMPACT)
+        found = search(self.state, gid, request, limit)
+        return Response(200, {"data": [render(self.state, Ref("task", t), spec) for t in found]})
 
     # -- writes ----------------------------------------------------------------------------
     def _create_task(self, request: Request) -> Response:
-        task = self.writes.create(_body(request)[0])
+        task = self.writes.create(parse_body(request)[0])
         return self._one(request, Ref("task", task), 201)
 
     def _create_subtask(self, request: Request, gid: str) -> Response:
         parent = self._task(gid)
-        task = self.writes.create({**_body(request)[0], "parent": parent.gid})
+        task = self.writes.create({**parse_body(request)[0], "parent": parent.gid})
         return self._one(request, Ref("task", task), 201)
 
     def _update_task(self, request: Request, gid: str) -> Response:
         task = self._task(gid)
-        self.writes.update(task, _body(request)[0])
+        self.writes.update(task, parse_body(request)[0])
         return self._one(request, Ref("task", task))
 
     def _delete_task(self, request: Request, gid: str) -> Response:
@@ -240,23 +244,23 @@ class AsanaService:
 
     def _set_parent(self, request: Request, gid: str) -> Response:
         task = self._task(gid)
-        self.writes.set_parent(task, _body(request)[0])
+        self.writes.set_parent(task, parse_body(request)[0])
         return self._one(request, Ref("task", task))
 
     def _add_project(self, request: Request, gid: str) -> Response:
-        self.writes.add_project(self._task(gid), _body(request)[0])
+        self.writes.add_project(self._task(gid), parse_body(request)[0])
         return Response(200, {"data": {}})
 
     def _remove_project(self, request: Request, gid: str) -> Response:
-        self.writes.remove_project(self._task(gid), _body(request)[0])
+        self.writes.remove_project(self._task(gid), parse_body(request)[0])
         return Response(200, {"data": {}})
 
     def _add_story(self, request: Request, gid: str) -> Response:
-        story = self.writes.add_story(self._task(gid), _body(request)[0], self._me(request))
+        story = self.writes.add_story(self._task(gid), parse_body(request)[0], self._me(request))
         return self._one(request, Ref("story", story), 201)
 
     def _batch(self, request: Request) -> Response:
-        actions = _body(request)[0].get("actions")
+        actions = parse_body(request)[0].get("actions")
         if not isinstance(actions, list) or not actions:
             raise RuleError("actions: Missing input")
         if len(actions) > MAX_BATCH:
@@ -265,7 +269,7 @@ class AsanaService:
 
     def _run_action(self, request: Request, action: Any) -> dict[str, Any]:
         try:
-            response = self.handle(_action_request(request, action))
+            response = self.handle(action_request(request, action))
         except ApiError as err:
             response = Response(err.status, err.body)
         except RuleError as err:
@@ -303,7 +307,7 @@ class AsanaService:
     def _spec(self, request: Request, default: Spec) -> Spec:
         raw: Any = request.arg("opt_fields")
         if raw is None and request.method in {"POST", "PUT"}:
-            raw = _body(request)[1].get("fields")
+            raw = parse_body(request)[1].get("fields")
         return parse_opt_fields(raw) or default
 
     def _one(self, request: Request, ref: Ref, status: int = 200) -> Response:
@@ -316,177 +320,3 @@ class AsanaService:
         if request.arg("limit") is not None:
             body["next_page"] = next_page
         return Response(200, body)
-
-
-class Paginator:
-    """Cuts lists into pages with opaque, signed offset tokens, as Asana's ``next_page``."""
-
-    def __init__(self) -> None:
-        self._secret = secrets.token_bytes(16)
-
-    def page(self, request: Request, refs: list[Ref]) -> tuple[list[Ref], dict[str, str] | None]:
-        """The page the request asks for, and the ``next_page`` that follows it (or None)."""
-        limit, offset = _limit(request.arg("limit")), request.arg("offset")
-        start = self._start(offset, request.path, refs) if offset else 0
-        if limit is None:
-            if offset is None and len(refs) > MAX_UNPAGED:
-                raise RuleError(
-                    "The result is too large. You should use pagination "
-                    "(may require specifying a workspace)!"
-                )
-            return refs[start:], None
-        page = refs[start : start + limit]
-        if start + limit >= len(refs):
-            return page, None
-        return page, self._next_page(request, start + limit, page[-1])
-
-    def _next_page(self, request: Request, position: int, last: Ref) -> dict[str, str]:
-        payload = json.dumps({"path": request.path, "pos": position, "after": last.obj.gid})
-        encoded = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-        token = f"{encoded}.{self._sign(encoded)}"
-        query = [(k, v) for k, vs in request.query.items() if k != "offset" for v in vs]
-        path = f"{request.path}?{urlencode([*query, ('offset', token)])}"
-        return {"offset": token, "path": path, "uri": request.base_url + path}
-
-    def _start(self, token: str, path: str, refs: list[Ref]) -> int:
-        encoded, _, signature = token.partition(".")
-        if not hmac.compare_digest(signature, self._sign(encoded)):
-            raise RuleError("offset: Your pagination token is invalid.")
-        payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-        if payload["path"] != path:
-            raise RuleError("offset: Your pagination token is invalid.")
-        gids = [ref.obj.gid for ref in refs]
-        if payload["after"] in gids:  # resume after the last item seen, if it is still there
-            return gids.index(payload["after"]) + 1
-        return int(payload["pos"])
-
-    def _sign(self, encoded: str) -> str:
-        return hmac.new(self._secret, encoded.encode(), hashlib.sha256).hexdigest()[:24]
-
-
-def _body(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The ``data`` and ``options`` of a JSON request body."""
-    if not request.body.strip():
-        return {}, {}
-    try:
-        body = json.loads(request.body)
-    except ValueError as exc:
-        raise RuleError("Could not parse request data, invalid JSON") from exc
-    if not isinstance(body, dict):
-        raise RuleError("Could not parse request data, invalid JSON")
-    for key in body:
-        if key not in {"data", "options"}:
-            raise RuleError(
-                f"Unrecognized request field '{key}'. The only allowed keys at the top level "
-                "are: data, options. Put the fields to write inside data."
-            )
-    data, options = body.get("data", {}), body.get("options") or {}
-    if not isinstance(data, dict):
-        raise RuleError(f"data: Value is not a JSON object: {data}")
-    return data, options
-
-
-def _limit(raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise RuleError(f"limit: The value must be between 1 and 100, not: {raw}")
-    return int(raw)
-
-
-def _parse_time(raw: str | None, field: str) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise RuleError(f"{field}: Not a valid date-time: {raw}") from exc
-    if moment.tzinfo is None:
-        raise RuleError(f"{field}: Not a valid date-time (no time zone): {raw}")
-    return moment
-
-
-def _completed_since(tasks: list[Task], raw: str | None) -> list[Task]:
-    if raw is None:
-        return tasks
-    if raw == "now":
-        return [t for t in tasks if not t.completed]
-    since = _parse_time(raw, "completed_since")
-    return [t for t in tasks if not t.completed or (t.completed_at or since) >= since]  # type: ignore[operator]
-
-
-def _action_request(request: Request, action: Any) -> Request:
-    """One batch action as a request of its own."""
-    if not isinstance(action, dict) or not {"relative_path", "method"} <= set(action):
-        raise RuleError("actions: Each action needs relative_path and method")
-    method = str(action["method"]).upper()
-    if method not in {"GET", "POST", "PUT", "DELETE", "PATCH"}:
-        raise RuleError(f"method: Not a valid method: {action['method']}")
-    split = urlsplit(str(action["relative_path"]))
-    if split.path.rstrip("/") == "/batch":
-        raise RuleError("relative_path: A batch request cannot contain another batch request")
-    query = parse_qs(split.query, keep_blank_values=True)
-    for key, value in (action.get("options") or {}).items():
-        name = "opt_fields" if key == "fields" else key
-        query[name] = [",".join(value) if isinstance(value, list) else str(value)]
-    body = json.dumps({"data": action["data"]}).encode() if "data" in action else b""
-    return Request(method, split.path, query, dict(request.headers), body, request.base_url)
-
-
-def _search_checks(state: AsanaState, request: Request) -> list[Callable[[Task], bool]]:
-    """The filters of a search request, as predicates over indexed task snapshots."""
-    checks: list[Callable[[Task], bool]] = []
-    arg = request.arg
-    if (text := arg("text")) is not None:
-        checks.append(lambda t: text.lower() in f"{t.name}\n{t.notes}".lower())
-    if (any_of := arg("projects.any")) is not None:
-        checks.append(lambda t: bool(set(any_of.split(",")) & set(t.projects)))
-    if (none_of := arg("projects.not")) is not None:
-        checks.append(lambda t: not set(none_of.split(",")) & set(t.projects))
-    if (completed := arg("completed")) is not None:
-        checks.append(lambda t: t.completed == (completed == "true"))
-    if (is_subtask := arg("is_subtask")) is not None:
-        checks.append(lambda t: (t.parent is not None) == (is_subtask == "true"))
-    for key, values in request.query.items():
-        match = _FIELD_FILTER.match(key)
-        if match is not None:
-            checks.append(_field_check(match.group(1), match.group(2), values[0]))
-    return checks
-
-
-def _field_check(field_gid: str, op: str, wanted: str) -> Callable[[Task], bool]:
-    def check(task: Task) -> bool:
-        value = task.custom_values.get(field_gid)
-        if op == "is_set":
-            return (value is not None) == (wanted == "true")
-        if value is None:
-            return False
-        if op in {"less_than", "greater_than"}:
-            number = float(wanted)
-            return bool(value < number if op == "less_than" else value > number)
-        text = str(value)
-        tests = {"contains": wanted in text, "starts_with": text.startswith(wanted)}
-        tests |= {"ends_with": text.endswith(wanted), "value": _same(value, wanted)}
-        return tests.get(op, True)
-
-    return check
-
-
-def _same(value: Any, wanted: str) -> bool:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return float(wanted) == value
-        except ValueError:
-            return False
-    return str(value) == wanted
-
-
-def _sort(tasks: list[Task], sort_by: str, ascending: str | None) -> list[Task]:
-    keys: dict[str, Callable[[Task], Any]] = {
-        "created_at": lambda t: t.created_at.isoformat(),
-        "completed_at": lambda t: t.completed_at.isoformat() if t.completed_at else "",
-        "due_date": lambda t: t.due_on or "",
-        "modified_at": lambda t: t.modified_at.isoformat(),
-    }
-    key = keys.get(sort_by, keys["modified_at"])
-    return sorted(tasks, key=key, reverse=ascending != "true")

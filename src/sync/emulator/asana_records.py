@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from sync.emulator.asana_rules import format_number
-from sync.emulator.asana_state import AsanaState, CustomField, EnumOption, Project, Task
+from sync.emulator.asana_state import AsanaState, CustomField, Project, Task
 
 COMPACT: Final = "compact"
 FULL: Final = "full"
@@ -264,8 +264,10 @@ TASK_FIELD = Kind(
         "number_value": _value_getter("number_value"),
         "enum_value": _value_getter("enum_value"),
     },
-    compact=("gid", "resource_type", "name", "type", "display_value", "enabled")
-    + ("text_value", "number_value", "enum_value"),
+    compact=(
+        *("gid", "resource_type", "name", "type", "display_value", "enabled"),
+        *("text_value", "number_value", "enum_value"),
+    ),
     opt_in=frozenset({"description"}),
 )
 
@@ -374,9 +376,9 @@ STORY = Kind(
         "gid": lambda s, o: o.gid,
         "resource_type": lambda s, o: "story",
         "created_at": lambda s, o: timestamp(o.created_at),
-        "created_by": lambda s, o: Ref("user", s.users[o.created_by])
-        if o.created_by in s.users
-        else _ABSENT,
+        "created_by": lambda s, o: (
+            Ref("user", s.users[o.created_by]) if o.created_by in s.users else _ABSENT
+        ),
         "resource_subtype": lambda s, o: o.resource_subtype,
         "text": lambda s, o: o.text,
         "html_text": lambda s, o: o.html_text,
@@ -403,5 +405,3 @@ KINDS: dict[str, Kind] = {
     "membership": MEMBERSHIP,
     "story": STORY,
 }
-
-__all__ = ["COMPACT", "FULL", "KINDS", "EnumOption", "Ref", "parse_opt_fields", "render"]

@@ -64,6 +64,10 @@ class _TextCollector:
         """Collect character data."""
         self.parts.append(data)
 
+    def refuse_doctype(self, *_: object) -> None:
+        """No DTDs, so no entity expansion: only XML's own entities and character references."""
+        raise RuleError(f"{self.field}: DOCTYPE and entity declarations are not allowed")
+
     def _newline(self) -> None:
         if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
@@ -71,10 +75,6 @@ class _TextCollector:
 
 def _attribute_allowed(tag: str, name: str) -> bool:
     return tag == "a" and (name == "href" or name.startswith("data-asana-"))
-
-
-def _refuse_doctype(*_: object) -> None:
-    raise RuleError("html_notes: DOCTYPE and entity declarations are not allowed")
 
 
 def rich_text_to_plain(html: str, field: str = "html_notes") -> str:
@@ -86,9 +86,8 @@ def rich_text_to_plain(html: str, field: str = "html_notes") -> str:
     parser.StartElementHandler = collector.start
     parser.EndElementHandler = collector.end
     parser.CharacterDataHandler = collector.text
-    # No DTDs, so no entity expansion: only XML's own entities and character references.
-    parser.StartDoctypeDeclHandler = _refuse_doctype
-    parser.EntityDeclHandler = _refuse_doctype
+    parser.StartDoctypeDeclHandler = collector.refuse_doctype
+    parser.EntityDeclHandler = collector.refuse_doctype
     try:
         parser.Parse(html, True)
     except expat.ExpatError as exc:
@@ -111,7 +110,9 @@ def parse_date(value: Any, field: str) -> str | None:
     try:
         date.fromisoformat(value)
     except ValueError as exc:
-        raise RuleError(f"{field}: Date must be in ISO-8601 (yyyy-mm-dd) format, not: {value}") from exc
+        raise RuleError(
+            f"{field}: Date must be in ISO-8601 (yyyy-mm-dd) format, not: {value}"
+        ) from exc
     return value
 
 

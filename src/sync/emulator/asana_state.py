@@ -319,7 +319,9 @@ class AsanaState:
         task.modified_at = self.clock()
         self._index.setdefault(task.gid, []).append((task.modified_at, copy.deepcopy(task)))
 
-    def add_to_project(self, task: Task, project_gid: str, *, before: str = "", after: str = "") -> None:
+    def add_to_project(
+        self, task: Task, project_gid: str, *, before: str = "", after: str = ""
+    ) -> None:
         """Put a task directly in a project (moving it there if it already is)."""
         order = self.projects[project_gid].task_order
         if task.gid in order:
@@ -334,7 +336,9 @@ class AsanaState:
             task.projects.remove(project_gid)
             self.projects[project_gid].task_order.remove(task.gid)
 
-    def set_parent(self, task: Task, parent: str | None, *, before: str = "", after: str = "") -> None:
+    def set_parent(
+        self, task: Task, parent: str | None, *, before: str = "", after: str = ""
+    ) -> None:
         """Make a task a subtask of ``parent`` (or a top-level task when None)."""
         if task.parent is not None:
             self.tasks[task.parent].subtasks.remove(task.gid)

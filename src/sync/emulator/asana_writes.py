@@ -206,7 +206,9 @@ class TaskWrites:
     # -- structure -------------------------------------------------------------------------
     def set_parent(self, task: Task, data: dict[str, Any]) -> None:
         """POST /tasks/{gid}/setParent: make the task a subtask of ``parent`` (or of nothing)."""
-        check_keys(data, frozenset({"parent", "insert_before", "insert_after"}), "setParent request")
+        check_keys(
+            data, frozenset({"parent", "insert_before", "insert_after"}), "setParent request"
+        )
         if "parent" not in data:
             raise RuleError("parent: Missing input")
         parent = self._parent(data["parent"])

@@ -442,8 +442,13 @@ class GitHubState:
             if item.content == issue.key:
                 return item
         now = self.clock()
-        item = ProjectItem(id="", project=(project.owner, project.number), content=issue.key,
-                           created_at=now, updated_at=now)
+        item = ProjectItem(
+            id="",
+            project=(project.owner, project.number),
+            content=issue.key,
+            created_at=now,
+            updated_at=now,
+        )
         _, item.id = self._new_id("PVTI", item)
         project.items.append(item)
         return item
@@ -462,7 +467,9 @@ class GitHubState:
             stored = self._coerce_value(pfield, value)
             now = self.clock()
             previous = item.values.get(pfield.id)
-            item.values[pfield.id] = FieldValue(stored, now, previous.created_at if previous else now)
+            item.values[pfield.id] = FieldValue(
+                stored, now, previous.created_at if previous else now
+            )
         item.updated_at = self.clock()
 
     @staticmethod

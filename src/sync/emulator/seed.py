@@ -22,10 +22,11 @@ class Seeded:
     communities: dict[str, str]  # community key -> its CSH task gid
     users: dict[str, str]  # email -> user gid
 
-    def config_yaml(self, *, extra: str = "") -> str:
+    def config_yaml(self, *, extra: str = "", rate_limit: int = 1500) -> str:
         """The community-sync config for this world."""
         return (
             CONFIG_TEMPLATE.format(
+                rate_limit=rate_limit,
                 workspace=self.workspace,
                 project=self.project,
                 uni=self.communities["example-university"],
@@ -41,6 +42,7 @@ github:
 asana:
   workspace: "{workspace}"
   project: "{project}"
+  rate_limit_per_minute: {rate_limit}
   fields:
     github_url: GitHub URL
     github_hours: GitHub Hours
@@ -111,3 +113,72 @@ def seed_csh(world: World) -> Seeded:
         top = asana.add_task(name, projects=[engagements])
         communities[key] = asana.add_task("Community Success Hours", parent=top)
     return Seeded(workspace, project, url_field, hours_field, priority, communities, users)
+
+
+@dataclass
+class HoursSeed:
+    """What seed_hours added: task gids by name, issue numbers by title."""
+
+    tasks: dict[str, str]
+    issues: dict[str, int]
+
+
+# (title, community label, hours on the board, closed); each becomes a CSH issue in REPO
+HOURS_ISSUES = (
+    ("Set up GPU images", "example-university", 6.0, True),
+    ("Test GPU images", "example-university", 1.5, True),
+    ("Hub upgrade", "example-university", 3.0, True),
+    ("Grant co-writing", "other-college", 2.0, False),
+    ("Storage quota review", "other-college", 3.5, True),
+)
+# (name, community, parent task name, issue title, actual minutes, completed)
+HOURS_TASKS: tuple[tuple[str, str, str | None, str | None, int | None, bool], ...] = (
+    ("Set up GPU images", "example-university", None, "Set up GPU images", None, True),
+    ("Test GPU images", "example-university", "Set up GPU images", "Test GPU images", None, True),
+    ("Planning meeting", "example-university", None, None, 90, True),
+    ("Slack consultation", "example-university", None, None, 45, False),
+    ("Blog post review", "example-university", None, None, None, True),
+    ("Hub upgrade", "example-university", None, "Hub upgrade", 120, True),
+    ("Grant co-writing", "example-university", None, "Grant co-writing", None, False),
+    ("Workshop", "example-university", None, None, None, True),
+    ("Workshop prep", "example-university", "Workshop", None, 60, True),
+    ("Cluster migration", "other-college", None, None, 480, True),
+    ("Storage quota review", "other-college", None, "Storage quota review", None, True),
+)
+
+
+def seed_hours(world: World, seeded: Seeded) -> HoursSeed:
+    """CSH work to report on: mirrored tasks with GitHub Hours (one also with actual time, one
+    filed under the wrong community), Asana-logged subtasks with actual time, a completed task
+    without hours, and a parent whose hours are on its subtask.
+
+    Example University: 6 + 1.5 + 1.5 + 0.75 + 3 + 2 + 1 = 15.75 hours of 40.
+    Other College: 8 + 3.5 = 11.5 hours of 10 (over contract).
+    """
+    gh, board = world.github, world.github.project("example-org", 57)
+    issues: dict[str, int] = {}
+    hours: dict[str, float] = {}
+    for title, community, spent, closed in HOURS_ISSUES:
+        issue = gh.create_issue(REPO, title, "", labels=["CSH", f"community:{community}"])
+        item = gh.add_project_item(board, issue)
+        gh.set_item_value(board, item, "Hours spent", spent)
+        gh.set_item_value(board, item, "Community", community)
+        if closed:
+            gh.close_issue(REPO, issue.number)
+        issues[title], hours[title] = issue.number, spent
+    gh.add_sub_issue(REPO, issues["Set up GPU images"], REPO, issues["Test GPU images"])
+    tasks: dict[str, str] = {}
+    for name, key, parent, issue_title, minutes, completed in HOURS_TASKS:
+        fields: dict[str, str | float] = {}
+        if issue_title is not None:
+            url = f"https://github.com/{REPO}/issues/{issues[issue_title]}"
+            fields = {"GitHub URL": url, "GitHub Hours": hours[issue_title]}
+        tasks[name] = world.asana.add_task(
+            name,
+            parent=tasks[parent] if parent else seeded.communities[key],
+            projects=[seeded.project] if fields else [],
+            custom_fields=fields,
+            actual_time_minutes=minutes,
+            completed=completed,
+        )
+    return HoursSeed(tasks, issues)

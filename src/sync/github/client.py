@@ -38,6 +38,7 @@ class GitHubClient:
         policy: RetryPolicy,
         *,
         timeout: float = 30.0,
+        write_interval: float = 1.0,
     ) -> None:
         self.rest = Github(
             auth=Auth.Token(token),
@@ -49,6 +50,10 @@ class GitHubClient:
             per_page=100,
             lazy=True,
             user_agent="community-sync",
+            # Reads go out back to back; writes (comments) are spaced as GitHub asks of
+            # integrations that create content, to stay clear of its secondary rate limits.
+            seconds_between_requests=None,
+            seconds_between_writes=write_interval or None,
         )
         self.graphql_url = graphql_url
         self.policy = policy

@@ -40,7 +40,7 @@ def read_community_tasks(asana: AsanaClient, root: str, url_gid: str) -> list[Lo
             return None
         raise
     found: list[LoggedTask] = []
-    level = [(record, ()) for record in records]
+    level: list[tuple[dict[str, Any], tuple[str, ...]]] = [(r, ()) for r in records]
     depth = 1
     while level:
         deeper: list[tuple[dict[str, Any], tuple[str, ...]]] = []
@@ -48,7 +48,7 @@ def read_community_tasks(asana: AsanaClient, root: str, url_gid: str) -> list[Lo
             logged = to_logged(record, url_gid, depth, path)
             found.append(logged)
             if record.get("num_subtasks"):
-                below = path + (logged.task.name,)
+                below = (*path, logged.task.name)
                 deeper += [(r, below) for r in asana.subtasks(logged.task.gid, HOURS_TASK_FIELDS)]
         level, depth = deeper, depth + 1
     return found

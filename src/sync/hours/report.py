@@ -57,10 +57,10 @@ def summarize(
     named: Mapping[str, str | None] | None = None,
 ) -> CommunityHours:
     """One community's hours and flags; ``named``: issue URL -> community key GitHub names."""
-    if tasks is None:
-        return CommunityHours(community, 0.0, missing_task=True)
-    used = sum(task_hours(t.task, hours_gid) or 0.0 for t in tasks)
     expected = expectation(community, today)
+    if tasks is None:
+        return CommunityHours(community, 0.0, expectation=expected, missing_task=True)
+    used = sum(task_hours(t.task, hours_gid) or 0.0 for t in tasks)
     flags = [
         *_optional(over_contract(community, used)),
         *_optional(under_using(used, expected, today)),
@@ -167,10 +167,16 @@ def describe(logged: LoggedTask) -> str:
 
 def issue_ref(url: str) -> str:
     """``owner/repo#number`` for an issue URL (the URL itself when it is no issue URL)."""
+    split = split_issue_url(url)
+    return f"{split[0]}/{split[1]}#{split[2]}" if split else url
+
+
+def split_issue_url(url: str) -> tuple[str, str, int] | None:
+    """(owner, repo, number) of an issue URL such as https://github.com/o/r/issues/7."""
     parts = urlsplit(url).path.strip("/").split("/")
-    if len(parts) >= 4 and parts[-2] == "issues" and parts[-1].isdigit():
-        return f"{parts[-4]}/{parts[-3]}#{parts[-1]}"
-    return url
+    if len(parts) < 4 or parts[-2] != "issues" or not parts[-1].isdigit():
+        return None
+    return parts[-4], parts[-3], int(parts[-1])
 
 
 def percent(share: float) -> str:

@@ -107,9 +107,14 @@ def _issues_event(action: str, payload: Mapping[str, Any], label: str, where: st
     if not _may_concern_csh(action, payload, issue, label):
         return EventPlan(action, skip_reason=f"{target.repo}#{target.number} has no {label} label")
     lost_label = action == "unlabeled" and _label_name(payload.get("label")) == label.lower()
-    labeled = label.lower() in {_label_name(lbl) for lbl in issue.get("labels") or []}
+    labeled = label.lower() in {_label_name(lbl) for lbl in _labels(issue)}
     target = replace(target, may_have_task=labeled or lost_label or action == "deleted")
     return EventPlan(action, (target,), closed_now=action == "closed")
+
+
+def _labels(issue: Mapping[str, Any]) -> list[Any]:
+    labels = issue.get("labels")
+    return labels if isinstance(labels, list) else []
 
 
 def _label_name(label: Any) -> str:
@@ -118,7 +123,7 @@ def _label_name(label: Any) -> str:
 
 def _may_concern_csh(action: str, payload: Mapping[str, Any], issue: Any, label: str) -> bool:
     """False only when the payload proves the issue is outside every CSH tree."""
-    if label.lower() in {_label_name(lbl) for lbl in issue.get("labels") or []}:
+    if label.lower() in {_label_name(lbl) for lbl in _labels(issue)}:
         return True
     if action == "unlabeled" and _label_name(payload.get("label")) == label.lower():
         return True

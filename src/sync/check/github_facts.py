@@ -1,0 +1,114 @@
+"""Read what ``check`` needs to know from GitHub: boards with their fields, and repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sync.errors import ApiFailure
+from sync.github.client import GitHubClient
+
+BOARD_QUERY = """
+query CheckBoard($owner: String!, $number: Int!) {
+  repositoryOwner(login: $owner) {
+    login
+    ... on Organization { projectV2(number: $number) { ...CheckBoardFields } }
+    ... on User { projectV2(number: $number) { ...CheckBoardFields } }
+  }
+}
+fragment CheckBoardFields on ProjectV2 {
+  title url closed
+  fields(first: 100) {
+    nodes {
+      ... on ProjectV2FieldCommon { name dataType }
+      ... on ProjectV2SingleSelectField { options { name } }
+    }
+  }
+}
+"""
+REPOSITORY_QUERY = """
+query CheckRepository($owner: String!, $name: String!, $label: String!) {
+  repository(owner: $owner, name: $name) { nameWithOwner label(name: $label) { name } }
+}
+"""
+QUERIES = {"CheckBoard": BOARD_QUERY, "CheckRepository": REPOSITORY_QUERY}
+
+
+@dataclass(frozen=True)
+class BoardField:
+    """A Projects (v2) field: its type (NUMBER, TEXT, DATE, SINGLE_SELECT...) and options."""
+
+    name: str
+    data_type: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Board:
+    """A Projects (v2) board as the token sees it."""
+
+    owner: str
+    number: int
+    state: Literal["found", "missing", "denied"]
+    title: str = ""
+    fields: Mapping[str, BoardField] = field(default_factory=dict)
+    message: str = ""  # GitHub's refusal, for "denied"
+
+    @property
+    def ref(self) -> str:
+        """How messages name the board: ``owner/number``."""
+        return f"{self.owner}/{self.number}"
+
+
+@dataclass(frozen=True)
+class RepositoryFacts:
+    """A repository as the token sees it: does it exist, does it have the label."""
+
+    name: str
+    found: bool
+    label: str | None = None  # the label's name as the repository spells it, if it has it
+
+
+def read_board(gh: GitHubClient, owner: str, number: int) -> Board:
+    """The board's fields, or why it cannot be read."""
+    try:
+        data = gh.graphql(
+            BOARD_QUERY,
+            {"owner": owner, "number": number},
+            what=f"read board {owner}/{number}",
+            allow_missing=True,
+        )
+    except ApiFailure as failure:
+        if failure.status == 403:
+            return Board(owner, number, "denied", message=str(failure))
+        raise
+    return parse_board(owner, number, data)
+
+
+def parse_board(owner: str, number: int, data: Mapping[str, Any]) -> Board:
+    """A Board from a CheckBoard answer."""
+    project = (data.get("repositoryOwner") or {}).get("projectV2")
+    if not project:
+        return Board(owner, number, "missing")
+    fields = {}
+    for node in (project.get("fields") or {}).get("nodes") or []:
+        if node and node.get("name"):
+            options = tuple(o["name"] for o in node.get("options") or [] if o)
+            fields[node["name"]] = BoardField(node["name"], str(node.get("dataType")), options)
+    return Board(owner, number, "found", project.get("title") or "", fields)
+
+
+def read_repository(gh: GitHubClient, name: str, label: str) -> RepositoryFacts:
+    """Whether the repository is readable and carries ``label``."""
+    owner, _, repo = name.partition("/")
+    data = gh.graphql(
+        REPOSITORY_QUERY,
+        {"owner": owner, "name": repo, "label": label},
+        what=f"read repository {name}",
+        allow_missing=True,
+    )
+    found = data.get("repository")
+    if not found:
+        return RepositoryFacts(name, False)
+    return RepositoryFacts(name, True, (found.get("label") or {}).get("name"))

@@ -1,0 +1,262 @@
+"""``community-sync office-hours {agenda,rotate,queue}``: prepare, fill and reset the sessions.
+
+Every run is safe at any time (the workflow runs daily): each command decides from the
+schedule and the markers in GitHub whether there is anything to do. ``COMMUNITY_SYNC_NOW``
+(an ISO date and time) replaces the clock, for tests and the demo; only these commands read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sync.actions_runtime import Runtime, read_event
+from sync.config import Schedule
+from sync.context import Context
+from sync.errors import UsageError
+from sync.github.client import GitHubClient
+from sync.office_hours import schedule as sched
+from sync.office_hours.board import find_board, read_cards
+from sync.office_hours.gather import gather, repositories
+from sync.office_hours.publish import Publication, Published, publish
+from sync.office_hours.queue import plan_queue, queue_issue, queue_sweep
+from sync.office_hours.rotate import rotate
+from sync.office_hours.slack import SlackWebhook
+from sync.office_hours.writes import Writes
+
+NOW_VARIABLE = "COMMUNITY_SYNC_NOW"
+
+
+def add_parser(sub: Any) -> None:
+    """Register `office-hours` and its three actions."""
+    parser = sub.add_parser("office-hours", help="prepare, fill and reset office hours sessions")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    agenda = actions.add_parser("agenda", help="render (and --publish) a session's agenda")
+    agenda.add_argument("--date", type=_iso_date, help="the session's date (default: the next)")
+    agenda.add_argument("--output", type=Path, help="write the agenda to this file")
+    agenda.add_argument("--publish", action="store_true", help="create or refresh its issue")
+    agenda.add_argument("--force", action="store_true", help="publish outside prepare_days")
+    agenda.set_defaults(handler=run_agenda)
+    rotate_parser = actions.add_parser("rotate", help='move "Up Next" cards to "Discussed"')
+    rotate_parser.add_argument("--date", type=_iso_date, help="default: the last ended session")
+    rotate_parser.add_argument("--force", action="store_true", help="before the session ended")
+    rotate_parser.set_defaults(handler=run_rotate)
+    queue = actions.add_parser("queue", help="put labeled issues and PRs in Up Next")
+    queue.add_argument("--event", help="event payload file (default: $GITHUB_EVENT_PATH)")
+    queue.set_defaults(handler=run_queue)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def now_from(env: Any) -> datetime:
+    """`COMMUNITY_SYNC_NOW` as an aware datetime (UTC when it names no zone), else the clock."""
+    raw = str(env.get(NOW_VARIABLE) or "").strip()
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        example = "2026-01-20T09:00:00Z"
+        message = f"{NOW_VARIABLE} is {raw!r}; expected an ISO date and time, e.g. {example}"
+        raise UsageError(message) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- agenda ----------------------------------------------------------------------------------
+def run_agenda(args: argparse.Namespace, context: Context) -> int:
+    """Render the session's agenda; with --publish, publish it in its issue."""
+    config = context.config()
+    office_hours = config.require("office_hours")
+    runtime, now = context.runtime, now_from(context.env)
+    session = _chosen(runtime, office_hours.schedule, args.date, now)
+    if session is None:
+        return 0
+    skip = args.publish and not args.force
+    closed = window_closed(office_hours.schedule, session, now) if skip else None
+    if closed:
+        return _skip(runtime, closed, "Office hours agenda")
+    gh = context.github()
+    found = gather(gh, office_hours, repositories(config), session, now, runtime.warning)
+    _emit(runtime, found.agenda, args.output)
+    runtime.set_output("session", session.date.isoformat())
+    runtime.set_output("topics", str(len(found.cards)))
+    if not args.publish:
+        runtime.set_output("action", "skipped")
+        runtime.set_output("changes", "0")
+        runtime.summary(found.agenda)
+        return 0
+    pub = Publication(office_hours, session, found.agenda, found.cards)
+    return _publish(context, gh, pub)
+
+
+def _publish(context: Context, gh: GitHubClient, pub: Publication) -> int:
+    """Publish and report what it did."""
+    writes = Writes(context.runtime, context.dry_run, report_to_stdout=False)
+    _report_publish(context.runtime, pub, publish(gh, pub, _slack(context), writes), writes)
+    return 0
+
+
+def _chosen(
+    runtime: Runtime, schedule: Schedule, day: date | None, now: datetime
+) -> sched.Session | None:
+    """The session on `day` (None, said why, when `day` has none), or the upcoming one."""
+    if day is None:
+        return sched.upcoming_session(schedule, now)
+    session = sched.session_on(schedule, day)
+    if session is None:
+        before, after = sched.nearest_sessions(schedule, day)
+        near = f"{before.date} and {after.date}" if before else f"{after.date} (the first)"
+        _skip(
+            runtime,
+            f"{day} is no office hours session date; nearest sessions: {near}",
+            "Office hours",
+        )
+    return session
+
+
+def window_closed(schedule: Schedule, session: sched.Session, now: datetime) -> str | None:
+    """Why the session's agenda is not published now, or None when it is its time."""
+    if sched.in_prepare_window(schedule, session, now):
+        return None
+    if now >= session.end_utc:
+        return f"the session of {session.date} has ended; pass --force to publish its agenda anyway"
+    opens = sched.prepare_window_opens(schedule, session).astimezone(session.start.tzinfo)
+    return (
+        f"the agenda of {session.date} is published from {opens:%Y-%m-%d %H:%M} "
+        f"{session.start.tzinfo} ({schedule.prepare_days} days before); pass --force to publish now"
+    )
+
+
+def _emit(runtime: Runtime, agenda: str, output: Path | None) -> None:
+    if output is None:
+        runtime.stdout.write(runtime.scrub(agenda))
+        runtime.stdout.flush()
+        return
+    try:
+        output.write_text(agenda, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{output}: cannot write the agenda ({err.strerror})") from None
+    runtime.info(f"wrote the agenda to {output}")
+
+
+def _slack(context: Context) -> SlackWebhook | None:
+    url = context.env.get("SLACK_WEBHOOK_URL")
+    return SlackWebhook(url, context.policy) if url else None
+
+
+def _report_publish(runtime: Runtime, pub: Publication, done: Published, writes: Writes) -> None:
+    issue = done.issue
+    where = issue.ref if issue else f'"{pub.title}" (to be created)'
+    runtime.info(f"agenda issue {where}: {done.action}; escalation: {done.escalation}")
+    runtime.set_output("action", done.action)
+    runtime.set_output("changes", str(writes.count))
+    runtime.set_output("escalation", done.escalation)
+    if issue:
+        runtime.set_output("issue_url", issue.url)
+    changes = "\n".join(f"- {line}" for line in writes.lines) or "- nothing changed"
+    link = f"[{issue.ref}]({issue.url})" if issue else where
+    runtime.summary(f"### {pub.title}: {done.action}\n\nAgenda issue: {link}\n\n{changes}")
+    runtime.summary(pub.agenda)
+
+
+# -- rotate ----------------------------------------------------------------------------------
+def run_rotate(args: argparse.Namespace, context: Context) -> int:
+    """Move the cards that were Up Next when the session ended to Discussed."""
+    office_hours = context.config().require("office_hours")
+    runtime = context.runtime
+    session = _ended_session(runtime, office_hours.schedule, args, now_from(context.env))
+    if session is None:
+        return 0
+    gh = context.github()
+    board = find_board(gh, office_hours.board)
+    writes = Writes(runtime, context.dry_run)
+    moved = rotate(gh, board, read_cards(gh, board), session.end_utc, writes)
+    if not moved:
+        queued = f'no card in "{board.up_next}" was queued before {session.date} ended'
+        runtime.out(f"nothing to move: {queued}")
+    title = f"Office hours {session.date}: rotated {board.ref}"
+    return _finish(runtime, "updated" if moved else "unchanged", title, writes)
+
+
+def _ended_session(
+    runtime: Runtime, schedule: Schedule, args: argparse.Namespace, now: datetime
+) -> sched.Session | None:
+    """The session to rotate after: --date's or the last ended; None (said why) if none."""
+    if args.date is not None:
+        session = _chosen(runtime, schedule, args.date, now)
+    else:
+        session = sched.last_ended_session(schedule, now)
+        if session is None:
+            first = sched.session_at(schedule, 0).date
+            _skip(runtime, f"no session has ended yet (the first is {first})", "Rotate")
+    if session is not None and session.end_utc > now and not args.force:
+        end = f"{session.end:%Y-%m-%d %H:%M} {session.end.tzinfo}"
+        why = f"the session of {session.date} ends at {end}; rotate after it, or pass --force"
+        _skip(runtime, why, "Rotate")
+        return None
+    return session
+
+
+# -- queue -----------------------------------------------------------------------------------
+def run_queue(args: argparse.Namespace, context: Context) -> int:
+    """Queue the event's labeled issue, or sweep the repositories for labeled ones."""
+    config = context.config()
+    office_hours = config.require("office_hours")
+    runtime, label = context.runtime, office_hours.topic_label
+    path = args.event or context.env.get("GITHUB_EVENT_PATH")
+    name, payload = _event(path, context.env.get("GITHUB_EVENT_NAME"))
+    request = plan_queue(name, payload, label, str(path))
+    if request.skip:
+        return _skip(runtime, request.skip, "Office hours queue")
+    gh = context.github()
+    board = find_board(gh, office_hours.board)
+    writes = Writes(runtime, context.dry_run)
+    reason: str | None
+    if request.sweep:
+        added = queue_sweep(gh, board, repositories(config), label, writes)
+        reason = f"every open item labeled {label} is on {board.ref}"
+    else:
+        added, reason = queue_issue(gh, board, request, label, writes)
+    if not added:
+        runtime.out(f"nothing to do: {reason}")
+    return _finish(
+        runtime, "created" if added else "unchanged", f"Office hours queue: {board.ref}", writes
+    )
+
+
+def _finish(runtime: Runtime, action: str, title: str, writes: Writes) -> int:
+    """Set the outputs and write the summary of a run's changes."""
+    runtime.set_output("action", action)
+    runtime.set_output("changes", str(writes.count))
+    lines = "\n".join(f"- {line}" for line in writes.lines) or "- nothing changed"
+    runtime.summary(f"### {title}\n\n{lines}")
+    return 0
+
+
+def _event(path: str | None, name: str | None) -> tuple[str | None, dict[str, Any] | None]:
+    """The event's name and payload; (None, None) without an event (a sweep)."""
+    if not path:
+        return None, None
+    _, payload = read_event(path, name or "unnamed")
+    if name:
+        return name, payload
+    guessed = next((key for key in ("schedule", "pull_request", "issue") if key in payload), None)
+    if guessed is None:
+        raise UsageError(f"{path}: cannot tell the event; set GITHUB_EVENT_NAME")
+    return ("issues" if guessed == "issue" else guessed), payload
+
+
+def _skip(runtime: Runtime, message: str, title: str) -> int:
+    """Say there is nothing to do, and why (exit 0)."""
+    runtime.out(f"nothing to do: {message}")
+    runtime.set_output("action", "skipped")
+    runtime.set_output("changes", "0")
+    runtime.summary(f"### {title}: nothing to do\n\n{message}")
+    return 0

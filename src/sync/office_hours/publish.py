@@ -1,0 +1,147 @@
+"""`agenda --publish`: the session's agenda issue, its one escalation, and grooming requests.
+
+Safe to run any number of times, late or twice at once in a row: each step first looks for
+the marker an earlier run left (the agenda issue by the session date, the escalation in the
+agenda issue's body or an escalation issue, grooming comments on the topics) and writes only
+what is missing or changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+
+from sync.config import OfficeHoursConfig
+from sync.github.client import GitHubClient
+from sync.office_hours import markers, notices
+from sync.office_hours.board import Card
+from sync.office_hours.schedule import Session
+from sync.office_hours.session_issues import (
+    IssueRef,
+    SessionIssues,
+    comment,
+    commented,
+    create_issue,
+    edit_body,
+    find_session_issues,
+)
+from sync.office_hours.slack import SlackWebhook
+from sync.office_hours.writes import Writes
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What to publish for one session: the rendered agenda and its Up Next cards."""
+
+    config: OfficeHoursConfig
+    session: Session
+    agenda: str
+    cards: Sequence[Card]
+
+    @property
+    def title(self) -> str:
+        """The agenda issue's title."""
+        return f"Office hours {self.session.date.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What publish did: `created`/`updated`/`unchanged`, the issue, the escalation."""
+
+    action: str
+    issue: IssueRef | None  # None only in a dry run that would create it
+    escalation: str  # "none", "slack", "issue", or "already sent"
+    groomed: int
+
+
+def publish(
+    gh: GitHubClient, pub: Publication, slack: SlackWebhook | None, writes: Writes
+) -> Published:
+    """Create or refresh the agenda issue, escalate once, ask for grooming once per topic."""
+    found = find_session_issues(gh, pub.config.repository, pub.session.date)
+    issue, action = _write_agenda(gh, pub, found.agenda, writes)
+    escalation = _escalate(gh, pub, issue, found, slack, writes)
+    if escalation in ("slack", "issue") and issue is not None:
+        issue = _record_escalation(gh, pub, issue, writes)
+    groomed = _groom(gh, pub, issue, writes)
+    return Published(action, issue, escalation, groomed)
+
+
+def _write_agenda(
+    gh: GitHubClient, pub: Publication, existing: IssueRef | None, writes: Writes
+) -> tuple[IssueRef | None, str]:
+    repo, day = pub.config.repository, pub.session.date
+    if existing is None:
+        body = markers.agenda_body(day, pub.agenda)
+        line = f'create issue "{pub.title}" in {repo}'
+        marker = markers.agenda_start(day)
+        return writes.apply(
+            line, lambda: create_issue(gh, repo, pub.title, body, marker)
+        ), "created"
+    body = markers.agenda_body(day, pub.agenda, existing.body)
+    if markers.same_body(body, existing.body):
+        return existing, "unchanged"
+    writes.apply(
+        f"update {existing.ref}: the agenda of {day}", lambda: edit_body(gh, existing, body)
+    )
+    return replace(existing, body=body), "updated"
+
+
+def _escalate(
+    gh: GitHubClient,
+    pub: Publication,
+    issue: IssueRef | None,
+    found: SessionIssues,
+    slack: SlackWebhook | None,
+    writes: Writes,
+) -> str:
+    """Raise the session's concern once: to Slack, else as an issue labeled `issue_label`."""
+    concern = notices.concern(pub.config, [c.topic for c in pub.cards if c.topic])
+    if concern is None:
+        return "none"
+    recorded = issue is not None and markers.escalated(pub.session.date) in issue.body
+    if recorded or found.escalation is not None:
+        return "already sent"
+    url = issue.url if issue else None
+    if slack is None:
+        body = notices.escalation_body(pub.config, pub.session, concern, url)
+        _escalation_issue(gh, pub, body, writes)
+        return "issue"
+    payload = notices.slack_message(pub.config, pub.session, concern, url)
+    line = f"send Slack message to {pub.config.escalation.channel or 'the webhook channel'}"
+    writes.apply(line, lambda: slack.post(payload, what="send the escalation to Slack"))
+    return "slack"
+
+
+def _escalation_issue(gh: GitHubClient, pub: Publication, body: str, writes: Writes) -> None:
+    config, title = pub.config, notices.escalation_title(pub.session)
+    label = config.escalation.issue_label
+    marker = markers.escalation_issue(pub.session.date)
+    line = f'create issue "{title}" in {config.repository} labeled {label}'
+    writes.apply(line, lambda: create_issue(gh, config.repository, title, body, marker, [label]))
+
+
+def _record_escalation(
+    gh: GitHubClient, pub: Publication, issue: IssueRef, writes: Writes
+) -> IssueRef:
+    body = markers.with_marker(issue.body, markers.escalated(pub.session.date))
+    writes.apply(f"update {issue.ref}: note the escalation", lambda: edit_body(gh, issue, body))
+    return replace(issue, body=body)
+
+
+def _groom(gh: GitHubClient, pub: Publication, issue: IssueRef | None, writes: Writes) -> int:
+    """Ask for grooming on each short topic issue that has no request for this session yet."""
+    ids = {c.topic.ref: c.content_id for c in pub.cards if c.topic and c.content_id}
+    topics = [c.topic for c in pub.cards if c.topic and c.topic.ref in ids]
+    short = notices.needs_grooming(pub.config, topics)
+    if not short:
+        return 0
+    done = commented(gh, [ids[t.ref] for t in short], markers.grooming(pub.session.date))
+    todo = [t for t in short if ids[t.ref] not in done]
+    url = issue.url if issue else None
+    for topic in todo:
+        body = notices.grooming_comment(pub.config, pub.session, topic, url)
+        line = f"comment on {topic.ref}: ask for its description to be groomed"
+        writes.apply(line, partial(comment, gh, topic.repo, topic.number, body, ids[topic.ref]))
+    return len(todo)

@@ -1,0 +1,150 @@
+"""`community-sync reconcile` end to end: every drift case is repaired, a second run writes
+nothing, and the request count grows with pages, not issues."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from sync.emulator.seed import REPO
+from tests.e2e.conftest import Harness
+from tests.e2e.test_issue_events import URL, new_issue, only_task, set_hours, tasks_for
+
+
+def reconcile(h: Harness, *argv: str) -> None:
+    result = h.cli("reconcile", *argv)
+    assert result.code == 0, result.stderr
+
+
+def assert_second_run_writes_nothing(h: Harness) -> None:
+    h.world.server.reset_log()
+    result = h.cli("reconcile")
+    assert result.code == 0, result.stderr
+    assert h.world.server.count(writes=True) == 0, [
+        (r.method, r.path) for r in h.world.server.requests if r.is_write
+    ]
+    assert result.outputs["action"] == "unchanged"
+
+
+def test_backfill_then_nothing_to_do(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    issues = [new_issue(h, title=f"Request {i}") for i in range(4)]
+    child = new_issue(h, title="Sub-task", labels=[])
+    grandchild = new_issue(h, title="Sub-sub-task", labels=[])
+    gh.add_sub_issue(REPO, issues[0].number, REPO, child.number)
+    gh.add_sub_issue(REPO, child.number, REPO, grandchild.number)
+    result = h.cli("reconcile")
+    assert result.code == 0, result.stderr
+    assert "reconciled 6 issues in example-org/support: made 4 comments, 6 created" in result.stderr
+    for issue in issues:
+        assert only_task(h, issue).parent == h.seeded.communities["example-university"]
+    assert only_task(h, grandchild).parent == only_task(h, child).gid
+    assert_second_run_writes_nothing(h)
+
+
+def test_drift_in_asana_is_repaired(harness: Harness) -> None:
+    h = harness
+    asana = h.world.asana
+    renamed, deleted, completed, moved = (new_issue(h, title=f"Drift {i}") for i in range(4))
+    reconcile(h)
+    only_task(h, renamed).name = "Someone renamed me"
+    asana.delete_task(only_task(h, deleted).gid)
+    only_task(h, completed).completed = True
+    asana.set_parent(only_task(h, moved), h.seeded.communities["other-college"])
+    duplicate = asana.add_task(
+        "Drift 0 (copy)",
+        projects=[h.seeded.project],
+        custom_fields={h.seeded.url_field: URL.format(renamed.number)},
+    )
+    reconcile(h)
+    assert only_task(h, renamed).name == "Drift 0"
+    assert not asana.is_live(duplicate)
+    assert only_task(h, deleted)  # recreated
+    assert not only_task(h, completed).completed
+    assert only_task(h, moved).parent == h.seeded.communities["example-university"]
+    assert_second_run_writes_nothing(h)
+
+
+def test_drift_in_github_is_repaired(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    hours, unlabeled, dropped, removed, parent = (new_issue(h, title=f"G{i}") for i in range(5))
+    reconcile(h)
+    set_hours(h, hours, 4)  # board edits start no workflow
+    gh.remove_issue_label(REPO, unlabeled.number, "CSH")  # e.g. removed with a bot token
+    gh.close_issue(REPO, dropped.number, "duplicate")
+    gh.delete_issue(REPO, removed.number)
+    child = new_issue(h, title="Linked later", labels=[])
+    gh.add_sub_issue(REPO, parent.number, REPO, child.number)  # sub-issue links neither
+    reconcile(h)
+    assert h.world.asana.custom_field_value(only_task(h, hours).gid, "GitHub Hours") == 4
+    for gone in (unlabeled, dropped, removed):
+        assert tasks_for(h, URL.format(gone.number)) == []
+    assert only_task(h, child).parent == only_task(h, parent).gid
+    assert_second_run_writes_nothing(h)
+
+
+def test_transferred_issue_keeps_its_task(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    gh.add_repo("example-org/other", labels=["CSH", "community:example-university"])
+    issue = new_issue(h)
+    reconcile(h)
+    gid = only_task(h, issue).gid
+    moved = gh.transfer_issue(REPO, issue.number, "example-org/other")
+    reconcile(h)
+    task = h.world.asana.task(gid)
+    assert h.world.asana.is_live(gid)
+    assert task.custom_values[h.seeded.url_field] == (
+        f"https://github.com/example-org/other/issues/{moved.number}"
+    )
+
+
+def test_only_tasks_of_the_reconciled_repositories_are_touched(harness: Harness) -> None:
+    h = harness
+    asana = h.world.asana
+    foreign = asana.add_task(
+        "From another repo",
+        projects=[h.seeded.project],
+        custom_fields={h.seeded.url_field: "https://github.com/example-org/elsewhere/issues/1"},
+    )
+    reconcile(h, "--repo", REPO)
+    assert asana.is_live(foreign)
+
+
+def test_close_guard_applies_to_recent_closes_only(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    recent, old = new_issue(h, title="Closed today"), new_issue(h, title="Closed long ago")
+    for issue in (recent, old):
+        gh.close_issue(REPO, issue.number, "completed")
+    gh.issue(REPO, old.number).closed_at = datetime.now(UTC) - timedelta(days=3)
+    reconcile(h)
+    assert gh.issue(REPO, recent.number).state == "open"
+    assert not only_task(h, recent).completed
+    assert gh.issue(REPO, old.number).state == "closed"
+    assert only_task(h, old).completed
+
+
+def test_dry_run_plans_without_writing(harness: Harness) -> None:
+    h = harness
+    new_issue(h)
+    h.world.server.reset_log()
+    result = h.cli("--dry-run", "reconcile")
+    assert result.code == 0
+    assert 'create task "Help with profiles"' in result.stdout
+    assert h.world.server.count(writes=True) == 0
+
+
+def test_requests_grow_with_pages_not_issues(harness: Harness) -> None:
+    h = harness
+    count = 250
+    for i in range(count):
+        new_issue(h, title=f"Bulk {i}")
+    reconcile(h)
+    h.world.server.reset_log()
+    reconcile(h)
+    pages = math.ceil(count / 100)
+    assert h.world.server.count() <= 2 * pages + 10
+    assert h.world.server.count(writes=True) == 0
