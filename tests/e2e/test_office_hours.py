@@ -189,6 +189,24 @@ def test_publish_creates_the_agenda_issue_once_and_refreshes_it(oh: OfficeHours)
     assert "Add a dbt-postgres utility" in (same.body or "")
 
 
+def test_publish_adopts_an_agenda_issue_opened_by_hand(oh: OfficeHours) -> None:
+    by_hand = open_item(oh.world.github, COMMUNITY, TITLE, at(2026, 1, 14), body="Bring demos!")
+    result = oh.run("agenda", "--publish")
+    assert result.outputs["action"] == "updated"
+    [issue] = oh.agenda_issues()
+    assert issue.number == by_hand.number
+    assert (issue.body or "").startswith("Bring demos!\n\n<!-- community-sync:office-hours-agenda")
+
+
+def test_a_create_that_failed_after_happening_is_not_repeated(oh: OfficeHours) -> None:
+    issues = r"/repos/example-org/community/issues$"
+    fault = oh.world.server.inject("github", kind="after", method="POST", path=issues, status=502)
+    result = oh.run("agenda", "--publish")
+    assert result.code == 0, result.stderr
+    assert fault.times == 0  # the first create happened, and its answer was lost
+    assert len(oh.agenda_issues()) == 1 and result.outputs["action"] == "created"
+
+
 def test_publish_outside_the_prepare_window_does_nothing(oh: OfficeHours) -> None:
     result = oh.run("agenda", "--publish", now=at(2026, 1, 12))
     assert result.code == 0

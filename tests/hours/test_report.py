@@ -19,7 +19,7 @@ from sync.hours.model import (
     LoggedTask,
 )
 from sync.hours.report import expectation, issue_ref, percent, summarize
-from sync.hours.usage import format_decimal
+from sync.hours.usage import format_hours
 from sync.mirror.model import TaskSnapshot
 
 HOURS, URL = "900", "901"
@@ -49,7 +49,6 @@ def task(
         parent_gid=parent,
         project_gids=("100",) if url else (),
         assignee_gid=None,
-        assignee_email=None,
         custom_fields={HOURS: hours, URL: url} if url else {},
         github_url=url,
         actual_time_minutes=minutes,
@@ -102,7 +101,7 @@ def test_expected_hours_in_the_middle_of_the_period() -> None:
     assert found is not None
     assert (found.elapsed_days, found.period_days) == (183, 365)
     assert found.expected_hours == pytest.approx(7320 / 365)
-    assert format_decimal(found.expected_hours) == "20.05"
+    assert format_hours(found.expected_hours) == "20.05"
 
 
 @pytest.mark.parametrize(
@@ -122,7 +121,7 @@ def test_pro_rating_at_start_middle_end_and_outside(
     found = expectation(UNI, today)
     assert found is not None
     assert found.elapsed_days == elapsed
-    assert format_decimal(found.expected_hours) == expected
+    assert format_hours(found.expected_hours) == expected
 
 
 def test_no_expectation_without_period_or_contract() -> None:
@@ -229,7 +228,7 @@ def test_missing_community_task() -> None:
     ],
 )
 def test_hours_are_plain_numbers_with_at_most_two_decimals(value: float, text: str) -> None:
-    assert format_decimal(value) == text
+    assert format_hours(value) == text
 
 
 def test_issue_refs() -> None:

@@ -68,7 +68,6 @@ def task(gid: str, url: str | None, **kwargs: Any) -> TaskSnapshot:
         parent_gid="500",
         project_gids=("100",),
         assignee_gid=None,
-        assignee_email=None,
         custom_fields={"11": url, "12": None, "13": None},
         github_url=url,
         created_at="2026-01-01T00:00:00.000Z",

@@ -55,6 +55,11 @@ def test_a_region_without_its_end_is_replaced_to_the_end() -> None:
     )
 
 
+def test_an_issue_opened_by_hand_keeps_its_text() -> None:
+    body = markers.agenda_body(DAY, "# Agenda", "Bring demos!\r\n")
+    assert body == f"Bring demos!\n\n{markers.agenda_start(DAY)}\n# Agenda\n{markers.AGENDA_END}\n"
+
+
 def test_markers_name_the_session() -> None:
     other = date(2026, 2, 4)
     assert markers.agenda_start(DAY) not in markers.agenda_body(other, "x")

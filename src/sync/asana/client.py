@@ -131,14 +131,15 @@ class AsanaClient:
 
     def workspace_users(self, workspace: str) -> list[dict[str, Any]]:
         """Every user of a workspace with gid, name and email."""
-        return list(
-            self.paged(
-                self.users.get_users_for_workspace,
-                workspace,
-                what=f"list users of workspace {workspace}",
-                opts={"opt_fields": "gid,name,email"},
-            )
+        # Not paginated by `limit` (Asana returns up to 2,000 users, sorted by name).
+        page: dict[str, Any] = self.call(
+            self.users.get_users_for_workspace,
+            workspace,
+            {"opt_fields": "gid,name,email"},
+            what=f"list users of workspace {workspace}",
+            full_payload=True,
         )
+        return [u for u in page.get("data") or [] if u]
 
     def all_workspaces(self) -> list[dict[str, Any]]:
         """Every workspace the token can see, with gid and name."""
@@ -165,7 +166,7 @@ class AsanaClient:
             self.paged(
                 self.projects.get_projects,
                 what=f"list projects of workspace {workspace}",
-                opts={"workspace": workspace, "archived": False, "opt_fields": "name"},
+                opts={"workspace": workspace, "archived": "false", "opt_fields": "name"},
             )
         )
 

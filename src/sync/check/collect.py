@@ -29,12 +29,7 @@ def check_config(
     """Every finding, Asana first; clients are made only when a section needs them."""
     csh, office = config.csh, config.office_hours
     csh_board = _csh_board(csh, github)
-    findings: list[Finding] = []
-    if config.asana is None:
-        findings.append(note("asana: section absent, Asana not checked"))
-    else:
-        facts = read_asana(asana(), config.asana, csh)
-        findings += check_asana(config.asana, csh, facts, csh_board)
+    findings = _asana(config, asana, csh_board)
     if csh is None:
         findings.append(note("csh: section absent, CSH repositories, board and form not checked"))
     else:
@@ -44,6 +39,15 @@ def check_config(
     else:
         findings += _office_hours(office, github)
     return findings
+
+
+def _asana(
+    config: Config, asana: Callable[[], AsanaClient], csh_board: Board | None
+) -> list[Finding]:
+    if config.asana is None:
+        return [note("asana: section absent, Asana not checked")]
+    facts = read_asana(asana(), config.asana, config.csh)
+    return check_asana(config.asana, config.csh, facts, csh_board)
 
 
 def _csh_board(csh: CshConfig | None, github: Callable[[], GitHubClient]) -> Board | None:

@@ -61,17 +61,16 @@ def check_office_hours_board(office: OfficeHoursConfig, board: Board) -> list[Fi
     findings.append(status)
     if status.status != "ok":
         return findings
-    options = board.fields[name].options
-    for option_key, option in (
-        ("up_next", office.board.up_next),
-        ("discussed", office.board.discussed),
-    ):
+    return findings + _status_options(office, board.fields[name].options)
+
+
+def _status_options(office: OfficeHoursConfig, options: Sequence[str]) -> list[Finding]:
+    name, findings = office.board.status_field, []
+    for key, option in (("up_next", office.board.up_next), ("discussed", office.board.discussed)):
         if option in options:
-            findings.append(ok(f'office_hours.board.{option_key}: "{name}" has "{option}"'))
+            findings.append(ok(f'office_hours.board.{key}: "{name}" has "{option}"'))
         else:
-            findings.append(
-                fix(f'office_hours.board.{option_key}: add the option "{option}" to "{name}"')
-            )
+            findings.append(fix(f'office_hours.board.{key}: add the option "{option}" to "{name}"'))
     return findings
 
 

@@ -75,12 +75,7 @@ class Context:
     def board_items(self, key: IssueKey) -> list[tuple[Project, ProjectItem]]:
         """The board items of an issue, from an index built once per request."""
         if self._boards is None:
-            index: dict[IssueKey, list[tuple[Project, ProjectItem]]] = {}
-            for project in self.state.projects.values():
-                for item in project.items:
-                    if item.content is not None:
-                        index.setdefault(item.content, []).append((project, item))
-            self._boards = index
+            self._boards = self.state.board_index()
         return self._boards.get(key, [])
 
     def boards_changed(self) -> None:

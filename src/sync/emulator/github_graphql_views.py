@@ -9,6 +9,7 @@ the request's :class:`Context`.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
@@ -126,8 +127,13 @@ def _ordered(issues: list[Issue], order: Json | None) -> list[Issue]:
 def _has_any_label(issue: Issue, names: Sequence[str] | None) -> bool:
     if names is None:
         return True
-    wanted = {name.lower() for name in names}
+    wanted = _wanted(tuple(names))
     return any(label.lower() in wanted for label in issue.labels)
+
+
+@functools.lru_cache(maxsize=64)
+def _wanted(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name.lower() for name in names)
 
 
 def _matches_filter(issue: Issue, filters: Json) -> bool:

@@ -167,6 +167,9 @@ class GitHubState:
         # Token -> login of the account it authenticates (GraphQL viewer, author of writes).
         self.token_logins: dict[str, str] = {}
         self._ids = itertools.count(1_000_001)
+        self.items_version = 0  # bumped when an item's content changes (the index is cached)
+        self._board_index: dict[IssueKey, list[tuple[Project, ProjectItem]]] | None = None
+        self._board_version: tuple[int, int] = (-1, -1)
 
     def viewer_for_token(self, token: str | None) -> str:
         """The login a token acts as (default: the app's bot account)."""
@@ -332,6 +335,7 @@ class GitHubState:
         return new
 
     def _move_project_items(self, old: IssueKey, new: IssueKey) -> None:
+        self.items_version += 1
         for project in self.projects.values():
             for item in project.items:
                 if item.content == old:
@@ -489,9 +493,16 @@ class GitHubState:
 
     def items_for(self, issue: Issue) -> list[tuple[Project, ProjectItem]]:
         """Every board item whose content is this issue."""
-        return [
-            (project, item)
-            for project in self.projects.values()
-            for item in project.items
-            if item.content == issue.key
-        ]
+        return self.board_index().get(issue.key, [])
+
+    def board_index(self) -> dict[IssueKey, list[tuple[Project, ProjectItem]]]:
+        """Board items by the issue they hold, rebuilt only after items were added or moved."""
+        version = (self.items_version, sum(len(p.items) for p in self.projects.values()))
+        if self._board_index is None or self._board_version != version:
+            index: dict[IssueKey, list[tuple[Project, ProjectItem]]] = {}
+            for project in self.projects.values():
+                for item in project.items:
+                    if item.content is not None:
+                        index.setdefault(item.content, []).append((project, item))
+            self._board_index, self._board_version = index, version
+        return self._board_index

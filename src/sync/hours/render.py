@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from sync.hours.model import FLAG_KINDS, CommunityHours, LoggedTask
 from sync.hours.report import UNDER_USE_AFTER, UNDER_USE_SHARE, percent
-from sync.hours.usage import format_decimal, task_hours
+from sync.hours.usage import format_hours, task_hours
 from sync.office_hours.agenda import escape_table_cell
 
 HOURS_TEMPLATE = "hours_report.md.j2"
@@ -58,12 +58,12 @@ def build_community_context(row: CommunityHours, today: date, hours_gid: str) ->
         "name": escape_table_cell(row.community.name),
         "date": today.isoformat(),
         "period": f"{period.start.isoformat()} to {period.end.isoformat()}" if period else None,
-        "used": format_decimal(row.used),
+        "used": format_hours(row.used),
         "contract": _contract(row.used, contracted),
         "expected": _expected(row),
         "completed": [_work_item(t, hours_gid) for t in completed],
         "open_count": len(open_tasks),
-        "open_hours": format_decimal(open_hours),
+        "open_hours": format_hours(open_hours),
         "missing_task": row.missing_task,
     }
 
@@ -90,7 +90,7 @@ def _row(row: CommunityHours) -> dict[str, Any]:
     return {
         "name": escape_table_cell(community.name),
         "key": escape_table_cell(community.key),
-        "used": NONE if row.missing_task else format_decimal(row.used),
+        "used": NONE if row.missing_task else format_hours(row.used),
         "contracted": _hours_or_none(community.contracted_hours),
         "share": percent(row.share) if row.share is not None and not row.missing_task else NONE,
         "expected": _expected(row) or NONE,
@@ -117,7 +117,7 @@ def _work_item(logged: LoggedTask, hours_gid: str) -> dict[str, str]:
     name = escape_table_cell(_full_name(logged)) or "(untitled)"
     return {
         "name": _link(name, logged.task.github_url),
-        "hours": format_decimal(hours) if hours else NONE,
+        "hours": format_hours(hours) if hours else NONE,
         "date": logged.completed_on.isoformat() if logged.completed_on else NONE,
     }
 
@@ -127,22 +127,22 @@ def _full_name(logged: LoggedTask) -> str:
 
 
 def _expected(row: CommunityHours) -> str | None:
-    return format_decimal(row.expectation.expected_hours) if row.expectation else None
+    return format_hours(row.expectation.expected_hours) if row.expectation else None
 
 
 def _hours_or_none(value: float | None) -> str:
-    return NONE if value is None else format_decimal(value)
+    return NONE if value is None else format_hours(value)
 
 
 def _contract(used: float, contracted: float | None) -> dict[str, str] | None:
     if contracted is None:
         return None
     if used > contracted:
-        balance = f"{format_decimal(used - contracted)} hours over contract"
+        balance = f"{format_hours(used - contracted)} hours over contract"
     else:
-        balance = f"{format_decimal(contracted - used)} hours remaining"
+        balance = f"{format_hours(contracted - used)} hours remaining"
     share = percent(used / contracted) if contracted else NONE
-    return {"hours": format_decimal(contracted), "share": share, "balance": balance}
+    return {"hours": format_hours(contracted), "share": share, "balance": balance}
 
 
 def _link(escaped: str, url: str | None) -> str:

@@ -33,7 +33,7 @@ from sync.hours.model import (
     Flag,
     LoggedTask,
 )
-from sync.hours.usage import format_decimal, task_hours
+from sync.hours.usage import format_hours, task_hours
 
 UNDER_USE_SHARE = 0.5
 UNDER_USE_AFTER = 0.25
@@ -79,8 +79,8 @@ def over_contract(community: Community, used: float) -> Flag | None:
     share = f" ({percent(used / contracted)})" if contracted else ""
     return Flag(
         OVER_CONTRACT,
-        f"{OVER_CONTRACT}: {format_decimal(used)} of {format_decimal(contracted)} contracted "
-        f"hours used{share}, {format_decimal(used - contracted)} over",
+        f"{OVER_CONTRACT}: {format_hours(used)} of {format_hours(contracted)} contracted "
+        f"hours used{share}, {format_hours(used - contracted)} over",
     )
 
 
@@ -92,9 +92,9 @@ def under_using(used: float, expected: Expectation | None, today: date) -> Flag 
         return None
     return Flag(
         UNDER_USING,
-        f"{UNDER_USING}: {format_decimal(used)} hours used, "
+        f"{UNDER_USING}: {format_hours(used)} hours used, "
         f"{percent(used / expected.expected_hours)} of the "
-        f"{format_decimal(expected.expected_hours)} expected by {today.isoformat()} "
+        f"{format_hours(expected.expected_hours)} expected by {today.isoformat()} "
         f"(below {percent(UNDER_USE_SHARE)} once {percent(UNDER_USE_AFTER)} of the period "
         "has passed)",
     )
@@ -131,8 +131,8 @@ def logged_both_ways(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
             flags.append(
                 Flag(
                     LOGGED_BOTH_WAYS,
-                    f"{LOGGED_BOTH_WAYS}: {describe(logged)} has {format_decimal(github)} "
-                    f"GitHub Hours and {format_decimal(minutes / 60)} hours of actual time; "
+                    f"{LOGGED_BOTH_WAYS}: {describe(logged)} has {format_hours(github)} "
+                    f"GitHub Hours and {format_hours(minutes / 60)} hours of actual time; "
                     "only the GitHub Hours count",
                 )
             )

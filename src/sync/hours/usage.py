@@ -47,11 +47,6 @@ def used_hours(
 
 
 def format_hours(value: float) -> str:
-    """Hours as a plain number with at most two decimals: 9.5, 14."""
-    return f"{round(value, 2):g}"
-
-
-def format_decimal(value: float) -> str:
     """A number with at most two decimals and never an exponent: 9.5, 14, 12345.67."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text

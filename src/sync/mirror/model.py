@@ -112,7 +112,6 @@ class TaskSnapshot:
     parent_gid: str | None
     project_gids: tuple[str, ...]
     assignee_gid: str | None
-    assignee_email: str | None
     custom_fields: Mapping[str, Any]  # field gid -> value (number, text, enum option gid, None)
     github_url: str | None
     created_at: str = ""

@@ -85,7 +85,7 @@ def field_changes(
         (
             "assignee",
             "assignee",
-            have.assignee_email or have.assignee_gid,
+            have.assignee_gid,
             task.assignee,
             _same_assignee(task.assignee, have),
         ),
@@ -135,6 +135,4 @@ def _date_changes(
 def _same_assignee(wanted: str | None, have: TaskSnapshot) -> bool:
     if wanted is None:
         return have.assignee_gid is None
-    if "@" in wanted:
-        return (have.assignee_email or "").lower() == wanted.lower()
-    return have.assignee_gid == wanted
+    return have.assignee_gid == wanted  # emails were resolved to gids where tasks exist

@@ -73,6 +73,7 @@ class Reconciler:
         plan = Plan(warnings=list(desired.warnings))
         desired = self._close_guard(trees, desired, plan)
         desired = _merge([desired, self._orphans(desired, index, plan)])
+        desired = self.mirror.resolve_assignees(desired, index)
         fields = self.mirror.fields()
         plan.changes[:0] = plan_tasks(desired, index, self.mirror.asana_config.project, fields)
         plan.changes += self._new_link_comments(trees, plan)

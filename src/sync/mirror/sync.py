@@ -27,7 +27,15 @@ from sync.hours.usage import format_hours, used_hours
 from sync.mirror.apply import Applier, gids_from
 from sync.mirror.desired import Rules, community_of, desired_for_tree
 from sync.mirror.event import Target
-from sync.mirror.model import Ancestor, Desired, FieldMap, IssueNode, Removal, TaskSnapshot
+from sync.mirror.model import (
+    Ancestor,
+    Desired,
+    DesiredTask,
+    FieldMap,
+    IssueNode,
+    Removal,
+    TaskSnapshot,
+)
 from sync.mirror.plan import (
     AddToProject,
     Change,
@@ -68,7 +76,10 @@ class Mirror:
     post_missing_comments: bool = False
     verify_creates: bool = True
     _fields: FieldMap | None = None
-    _listed: list[TaskSnapshot] = field(default_factory=list)  # the project's tasks, once read
+    _listed: list[TaskSnapshot] = field(default_factory=list)
+    _emails: dict[str, str] | None = (
+        None  # workspace user email -> gid, read once  # the project's tasks, once read
+    )
 
     @property
     def board(self) -> BoardRef | None:
@@ -107,6 +118,7 @@ class Mirror:
         desired = desired_for_tree(root, ancestor, self.rules())
         if target.old_url is not None:
             desired = self.with_transfer(desired, target.url, target.old_url)
+        desired = self.resolve_assignees(desired, index)
         plan.changes[:0] = plan_tasks(desired, index, self.asana_config.project, self.fields())
         plan.changes += self._link_comments(root, target, index, listed, plan)
         plan.warnings += desired.warnings
@@ -117,6 +129,27 @@ class Mirror:
         if ancestor is not None and ancestor.mirrored:
             return True
         return any(n.has_label(self.csh.label) and not n.dropped for n in root.walk())
+
+    def resolve_assignees(self, desired: Desired, index: TaskIndex) -> Desired:
+        """Turn configured emails into user gids where a task exists to compare with (a new
+        task takes the email as it is; reading the users costs one request a run)."""
+        existing = {url for url, tasks in index.items() if tasks}
+        if not any(_is_email(t.assignee) and t.url in existing for t in desired.tasks):
+            return desired
+        if self._emails is None:
+            users = self.asana.workspace_users(self.asana_config.workspace)
+            self._emails = {str(u.get("email", "")).lower(): u["gid"] for u in users}
+        warnings: list[str] = []
+        tasks = tuple(self._with_gid(t, warnings) for t in desired.tasks)
+        return replace(desired, tasks=tasks, warnings=desired.warnings + tuple(warnings))
+
+    def _with_gid(self, task: DesiredTask, warnings: list[str]) -> DesiredTask:
+        if not _is_email(task.assignee) or self._emails is None:
+            return task
+        gid = self._emails.get(str(task.assignee).lower())
+        if gid is None:
+            warnings.append(f"{task.ref}: {task.assignee} is not a user of the Asana workspace")
+        return replace(task, assignee=gid)
 
     def rules(self) -> Rules:
         """The config and field map the mirror's decisions depend on."""
@@ -260,6 +293,10 @@ class Mirror:
         if action == "deleted":
             gid = next((c.gid for c in plan.changes if isinstance(c, DeleteTask)), gid)
         return Outcome(target, action, gid, applied.lines, plan.warnings + applied.warnings)
+
+
+def _is_email(value: str | None) -> bool:
+    return bool(value) and "@" in str(value)
 
 
 def _mirrored_chain(parents: tuple[ParentInfo, ...], label: str) -> list[bool]:

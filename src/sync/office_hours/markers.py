@@ -38,8 +38,10 @@ def grooming(session: date) -> str:
 def agenda_body(session: date, agenda: str, previous: str | None = None) -> str:
     """The issue body with `agenda` in the owned region; the rest of `previous` is kept."""
     region = f"{agenda_start(session)}\n{agenda.strip()}\n{AGENDA_END}"
-    if previous is None or agenda_start(session) not in previous:
+    if not previous or not previous.strip():
         return region + "\n"
+    if agenda_start(session) not in previous:  # an issue opened by hand: keep what it says
+        return f"{normalize(previous).rstrip()}\n\n{region}\n"
     before, _, rest = normalize(previous).partition(agenda_start(session))
     _, found, after = rest.partition(AGENDA_END)
     return f"{before}{region}{after if found else chr(10)}"

@@ -59,7 +59,7 @@ def publish(
     gh: GitHubClient, pub: Publication, slack: SlackWebhook | None, writes: Writes
 ) -> Published:
     """Create or refresh the agenda issue, escalate once, ask for grooming once per topic."""
-    found = find_session_issues(gh, pub.config.repository, pub.session.date)
+    found = find_session_issues(gh, pub.config.repository, pub.session.date, pub.title)
     issue, action = _write_agenda(gh, pub, found.agenda, writes)
     escalation = _escalate(gh, pub, issue, found, slack, writes)
     if escalation in ("slack", "issue") and issue is not None:
@@ -71,20 +71,18 @@ def publish(
 def _write_agenda(
     gh: GitHubClient, pub: Publication, existing: IssueRef | None, writes: Writes
 ) -> tuple[IssueRef | None, str]:
+    """Create the agenda issue, or refresh its owned region when the agenda changed."""
     repo, day = pub.config.repository, pub.session.date
     if existing is None:
-        body = markers.agenda_body(day, pub.agenda)
+        body, marker = markers.agenda_body(day, pub.agenda), markers.agenda_start(day)
         line = f'create issue "{pub.title}" in {repo}'
-        marker = markers.agenda_start(day)
-        return writes.apply(
-            line, lambda: create_issue(gh, repo, pub.title, body, marker)
-        ), "created"
+        created = writes.apply(line, lambda: create_issue(gh, repo, pub.title, body, marker))
+        return created, "created"
     body = markers.agenda_body(day, pub.agenda, existing.body)
     if markers.same_body(body, existing.body):
         return existing, "unchanged"
-    writes.apply(
-        f"update {existing.ref}: the agenda of {day}", lambda: edit_body(gh, existing, body)
-    )
+    line = f"update {existing.ref}: the agenda of {day}"
+    writes.apply(line, lambda: edit_body(gh, existing, body))
     return replace(existing, body=body), "updated"
 
 

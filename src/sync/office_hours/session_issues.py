@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sync.github.client import GitHubClient
@@ -87,20 +88,24 @@ def _issue_nodes(gh: GitHubClient, repo: str) -> Iterator[Mapping[str, Any]]:
         after = page.get("endCursor")
 
 
-def find_session_issues(gh: GitHubClient, repo: str, session: date) -> SessionIssues:
-    """Find the session's agenda issue (and escalation issue), open or closed, by marker."""
-    agenda_marker, escalation_marker = (
-        markers.agenda_start(session),
-        markers.escalation_issue(session),
-    )
-    escalation: IssueRef | None = None
+def find_session_issues(gh: GitHubClient, repo: str, session: date, title: str) -> SessionIssues:
+    """Find the session's agenda issue (and escalation issue), open or closed.
+
+    The agenda issue is the one with the session's marker; failing that, one titled `title`
+    (say, opened by hand), which is adopted rather than duplicated.
+    """
+    agenda_marker = markers.agenda_start(session)
+    escalation_marker = markers.escalation_issue(session)
+    escalation = titled = None
     for node in _issue_nodes(gh, repo):
         body = str(node.get("body") or "")
         if escalation is None and escalation_marker in body:
             escalation = _issue_ref(repo, node)
         if agenda_marker in body:  # an escalation issue is younger: it was seen already
             return SessionIssues(_issue_ref(repo, node), escalation)
-    return SessionIssues(None, escalation)
+        if titled is None and str(node.get("title") or "").strip().casefold() == title.casefold():
+            titled = _issue_ref(repo, node)
+    return SessionIssues(titled, escalation)
 
 
 def create_issue(
@@ -113,17 +118,14 @@ def create_issue(
         issue = handle.create_issue(title=title, body=body, labels=list(labels))
         return IssueRef(repo, issue.number, issue.html_url, issue.title, issue.body or "", True)
 
-    def look() -> IssueRef | None:
-        return next(
-            (
-                _issue_ref(repo, n)
-                for n in _issue_nodes(gh, repo)
-                if marker in (n.get("body") or "")
-            ),
-            None,
-        )
-
+    look = partial(find_marked, gh, repo, marker)
     return gh.call(create, what=f'create issue "{title}" in {repo}', idempotent=False, recover=look)
+
+
+def find_marked(gh: GitHubClient, repo: str, marker: str) -> IssueRef | None:
+    """The newest issue of `repo` whose body holds `marker`, open or closed."""
+    nodes = _issue_nodes(gh, repo)
+    return next((_issue_ref(repo, n) for n in nodes if marker in (n.get("body") or "")), None)
 
 
 def edit_body(gh: GitHubClient, issue: IssueRef, body: str) -> None:

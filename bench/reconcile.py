@@ -1,0 +1,126 @@
+"""Reconcile at scale against the emulator: requests, writes, wall time and peak memory.
+
+For each N, N labeled issues (with board hours) are seeded, a first reconcile backfills Asana
+(every task created), then a second reconcile runs in its own process on the in-sync world:
+that is the hourly cost. Run: python bench/reconcile.py [N ...] (default 300 1000 10000).
+
+Requests and writes are counted by the emulator (exact and repeatable); wall time and peak
+memory (the reconcile process's max RSS) depend on the machine.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync.actions_runtime import Runtime
+from sync.cli import run
+from sync.emulator import World
+from sync.emulator.seed import REPO, seed_csh
+
+
+@dataclass
+class Row:
+    """One measured run."""
+
+    n: int
+    phase: str
+    requests: int
+    writes: int
+    seconds: float
+    peak_mb: float | None = None
+
+    @property
+    def target(self) -> str:
+        """The request budget for an in-sync run: 2 * ceil(N/100) + 10."""
+        return str(2 * math.ceil(self.n / 100) + 10) if self.phase == "in sync" else ""
+
+
+def seed(world: World, n: int) -> None:
+    """N CSH issues for Example University, each on the board with hours."""
+    gh = world.github
+    board = gh.project("example-org", 57)
+    for i in range(n):
+        issue = gh.create_issue(
+            REPO,
+            f"Request {i}",
+            f"Body of request {i}",
+            labels=["CSH", "community:example-university"],
+        )
+        gh.set_item_value(board, gh.add_project_item(board, issue), "Hours spent", i % 7)
+
+
+def backfill(world: World, config: Path, n: int) -> Row:
+    """The first reconcile, in this process (it creates every task)."""
+    env = {**world.env(), "COMMUNITY_SYNC_WRITE_INTERVAL": "0"}
+    world.server.reset_log()
+    started = time.perf_counter()
+    runtime = Runtime(env=env, stdout=io.StringIO(), stderr=io.StringIO())
+    code = run(["--config", str(config), "-q", "reconcile"], runtime=runtime)
+    if code:
+        raise SystemExit(f"backfill failed: {runtime.stderr.getvalue()}")  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - started
+    return Row(n, "first backfill", world.server.count(), world.server.count(writes=True), seconds)
+
+
+def in_sync(world: World, config: Path, n: int) -> Row:
+    """A reconcile with nothing to do, as its own process (so its memory can be measured)."""
+    env = {**os.environ, **world.env(), "COMMUNITY_SYNC_WRITE_INTERVAL": "0"}
+    command = [sys.executable, "-m", "sync", "--config", str(config), "-q", "reconcile"]
+    world.server.reset_log()
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"reconcile failed: {done.stderr}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    requests, writes = world.server.count(), world.server.count(writes=True)
+    return Row(n, "in sync", requests, writes, seconds, peak_mb)
+
+
+def measure(n: int) -> list[Row]:
+    """Backfill then an in-sync run for N issues."""
+    with World() as world, tempfile.TemporaryDirectory() as tmp:
+        seeded = seed_csh(world)
+        config = Path(tmp) / "community-sync.yml"
+        config.write_text(seeded.config_yaml(rate_limit=100_000), encoding="utf-8")
+        seed(world, n)
+        return [backfill(world, config, n), in_sync(world, config, n)]
+
+
+def table(rows: list[Row]) -> str:
+    """The Markdown table docs/performance.md shows."""
+    lines = [
+        "| issues | run | requests | target | writes | wall time (s) | peak memory (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        peak = f"{r.peak_mb:.0f}" if r.peak_mb is not None else ""
+        lines.append(
+            f"| {r.n:,} | {r.phase} | {r.requests:,} | {r.target} | {r.writes:,} "
+            f"| {r.seconds:.1f} | {peak} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Measure each N and print the table."""
+    sizes = [int(a) for a in argv] or [300, 1000, 10000]
+    rows: list[Row] = []
+    for n in sizes:
+        rows += measure(n)
+        print(f"measured N={n}", file=sys.stderr)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,27 @@
+"""The office hours steps of `community-sync demo` tell their story without an error."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from sync import demo
+from sync.actions_runtime import Runtime
+from sync.demo_office_hours import office_hours_steps
+
+
+def test_the_demo_shows_agenda_escalation_rerun_and_rotation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(demo, "STEPS", (office_hours_steps,))
+    out = io.StringIO()
+    assert demo.run_demo(Runtime(env={}, stdout=out, stderr=out)) == 0
+    text = out.getvalue()
+    assert "exit code" not in text and "error:" not in text
+    assert "# Office hours 2026-01-21" in text
+    assert "Slack received: Office hours 2026-01-21 needs attention" in text
+    assert "agenda issue example-org/community#7: unchanged; escalation: already sent" in text
+    assert "Slack messages so far: 1" in text
+    assert 'move example-org/community#1 "Incremental state for the Snowflake tap"' in text
+    assert "  Up Next: #5\n" in text and "  Discussed: #4, #1, #2\n" in text
