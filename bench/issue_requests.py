@@ -107,6 +107,23 @@ def scenarios(
     return rows
 
 
+def by_gid() -> tuple[str, tuple[int, int, int, int]]:
+    """The first task of an empty project when the config names the fields by gid."""
+    with World() as world, tempfile.TemporaryDirectory() as tmp:
+        seeded = seed_csh(world)
+        folder = Path(tmp)
+        config = folder / "community-sync.yml"
+        text = seeded.config_yaml().replace("GitHub URL", seeded.url_field)
+        config.write_text(text.replace("GitHub Hours", seeded.hours_field), encoding="utf-8")
+        issue = world.github.create_issue(
+            REPO, "First", "Body", labels=["CSH", "community:example-university"]
+        )
+        counts = measure(
+            world, lambda: deliver(world, config, folder, "labeled", issue.number, label="CSH")
+        )
+    return "labeled, new issue, empty project, fields given by gid", counts
+
+
 def main() -> int:
     """Print the table."""
     with World() as world, tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +132,7 @@ def main() -> int:
         config = folder / "community-sync.yml"
         config.write_text(seeded.config_yaml(), encoding="utf-8")
         rows = scenarios(world, seeded, config, folder)
+    rows.insert(1, by_gid())
     print("| event | requests | writes | GitHub | Asana |")
     print("|---|---:|---:|---:|---:|")
     for name, (total, writes, github, asana) in rows:

@@ -14,6 +14,7 @@ from sync.actions_runtime import Runtime
 from sync.config import ConfigError
 from sync.context import TOKEN_VARIABLES, Context, make_runtime
 from sync.errors import EXIT_FAILURE, EXIT_USAGE, SyncError, UsageError
+from sync.retry import RetryPolicy
 
 Command = Callable[[argparse.Namespace, Context], int]
 DEFAULT_CONFIG = ".github/community-sync.yml"
@@ -45,8 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
-    """Run the program and return its exit code (never raises for expected failures)."""
+def run(
+    argv: Sequence[str] | None = None,
+    runtime: Runtime | None = None,
+    policy: RetryPolicy | None = None,
+) -> int:
+    """Run the program and return its exit code (never raises for expected failures).
+
+    ``runtime`` and ``policy`` let a caller (the demo, tests) supply the I/O and the retry
+    clock; by default they are the process's own."""
     runtime = runtime or make_runtime()
     for name in TOKEN_VARIABLES:  # also when the caller built the runtime
         runtime.add_secret(runtime.env.get(name))
@@ -58,6 +66,8 @@ def run(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> in
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     runtime.quiet, runtime.verbose = args.quiet, args.verbose
     context = Context(runtime=runtime, config_path=Path(args.config), dry_run=args.dry_run)
+    if policy is not None:
+        context.policy = policy
     handler: Command = args.handler
     try:
         return handler(args, context)

@@ -18,6 +18,7 @@ from sync.actions_runtime import Runtime
 from sync.emulator import World
 from sync.emulator.github_webhooks import webhook_payload
 from sync.emulator.seed import REPO, Seeded, seed_csh
+from sync.emulator.seed_office_hours import OFFICE_HOURS_CONFIG
 
 
 @dataclass
@@ -124,7 +125,60 @@ def csh_steps(demo: Demo) -> None:
     demo.asana_tree()
 
 
-STEPS: Sequence[Callable[[Demo], None]] = (csh_steps,)
+def reconcile_steps(demo: Demo) -> None:
+    """What no event reports (a board edit, a task deleted by hand) is repaired by reconcile."""
+    gh, asana = demo.world.github, demo.world.asana
+    board = gh.project("example-org", 57)
+    demo.say("\n== 6. Hours changed on the board (no workflow runs) and a task deleted in Asana")
+    item = gh.add_project_item(board, gh.issue(REPO, 1))
+    gh.set_item_value(board, item, "Hours spent", 3.5)
+    child = next(
+        t for t in asana.tasks_in_project(demo.seeded.project) if t.name.startswith("Build")
+    )
+    asana.delete_task(child.gid)
+    demo.run("reconcile")
+    demo.asana_tree()
+    demo.say("\n== 7. Reconcile again: nothing to do, nothing written")
+    before = demo.world.server.count(writes=True)
+    demo.run("reconcile")
+    demo.say(f"  writes: {demo.world.server.count(writes=True) - before}")
+
+
+def hours_steps(demo: Demo) -> None:
+    """The hours report, and the report sent back to one community."""
+    asana, seeded = demo.world.asana, demo.seeded
+    college = seeded.communities["other-college"]
+    asana.add_task(
+        "Planning call (logged in Asana)", parent=college, actual_time_minutes=90, completed=True
+    )
+    asana.add_task(
+        "Grant review (logged in Asana)", parent=college, actual_time_minutes=600, completed=True
+    )
+    demo.say("\n== 8. Hours per community against the contract")
+    demo.run("hours")
+    demo.say("\n== 9. The report sent back to Other College")
+    demo.run("hours", "--community", "other-college")
+
+
+def check_steps(demo: Demo) -> None:
+    """`check` reads the config against the live APIs and says what to fix."""
+    demo.say("\n== Last: `check`, the config against the live APIs")
+    demo.run("check")
+
+
+def _office_hours(demo: Demo) -> None:
+    from sync.demo_office_hours import office_hours_steps
+
+    office_hours_steps(demo)
+
+
+STEPS: Sequence[Callable[[Demo], None]] = (
+    csh_steps,
+    reconcile_steps,
+    hours_steps,
+    _office_hours,
+    check_steps,
+)
 
 
 def run_demo(runtime: Runtime, *, serve: bool = False) -> int:
@@ -132,7 +186,8 @@ def run_demo(runtime: Runtime, *, serve: bool = False) -> int:
     with World() as world, tempfile.TemporaryDirectory(prefix="community-sync-demo-") as tmp:
         seeded = seed_csh(world)
         folder = Path(tmp)
-        (folder / "community-sync.yml").write_text(seeded.config_yaml(), encoding="utf-8")
+        config = seeded.config_yaml(extra=OFFICE_HOURS_CONFIG)
+        (folder / "community-sync.yml").write_text(config, encoding="utf-8")
         demo = Demo(world, seeded, folder, runtime)
         demo.say(f"Emulated GitHub, Asana and Slack at {world.server.url} (no network, no token)")
         for step in STEPS:

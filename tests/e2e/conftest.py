@@ -24,6 +24,7 @@ from sync.cli import run
 from sync.emulator import World
 from sync.emulator.github_webhooks import webhook_payload
 from sync.emulator.seed import REPO, Seeded, seed_csh
+from sync.retry import RetryPolicy
 from tests.emulator.asana_conformance import validate_recorded_requests
 from tests.reference import REFERENCE, github_schema
 
@@ -71,13 +72,13 @@ class Harness:
         path.write_text(json.dumps(payload), encoding="utf-8")
         return path
 
-    def cli(self, *argv: str, **env: str) -> Result:
+    def cli(self, *argv: str, policy: RetryPolicy | None = None, **env: str) -> Result:
         """Run the CLI in this process (fast) with the workflow environment."""
         for name in ("output", "summary"):
             (self.folder / name).write_text("", encoding="utf-8")
         out, err = io.StringIO(), io.StringIO()
         runtime = Runtime(env=self.env(**env), stdout=out, stderr=err)
-        code = run(["--config", str(self.config), *argv], runtime=runtime)
+        code = run(["--config", str(self.config), *argv], runtime=runtime, policy=policy)
         return self._result(code, out.getvalue(), err.getvalue())
 
     def process(self, *argv: str, **env: str) -> subprocess.Popen[str]:

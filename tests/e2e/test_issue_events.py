@@ -382,3 +382,14 @@ def test_link_comment_says_when_the_community_is_over_contract(harness: Harness)
     h.event("labeled", issue.number, label="CSH")
     [comment] = link_comments(h, issue)
     assert "Other College has used 12 of its 10 contracted hours (over contract)." in comment
+
+
+def test_a_labeled_event_on_a_new_issue_takes_at_most_six_requests(harness: Harness) -> None:
+    h = harness
+    h.event("labeled", new_issue(h, title="Earlier").number, label="CSH")
+    issue = new_issue(h)
+    h.world.server.reset_log()
+    h.event("labeled", issue.number, label="CSH")
+    # GraphQL read, task list, create, race check, set parent, link comment.
+    assert h.world.server.count() <= 6
+    assert h.world.server.count(writes=True) == 3

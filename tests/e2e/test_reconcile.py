@@ -7,6 +7,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from sync.emulator.seed import REPO
+from sync.retry import RetryPolicy
 from tests.e2e.conftest import Harness
 from tests.e2e.test_issue_events import URL, new_issue, only_task, set_hours, tasks_for
 
@@ -148,3 +149,26 @@ def test_requests_grow_with_pages_not_issues(harness: Harness) -> None:
     pages = math.ceil(count / 100)
     assert h.world.server.count() <= 2 * pages + 10
     assert h.world.server.count(writes=True) == 0
+
+
+def test_reconcile_interrupted_by_an_outage_is_finished_by_the_next_run(harness: Harness) -> None:
+    h = harness
+    issues = [new_issue(h, title=f"Outage {i}") for i in range(30)]
+    slept: list[float] = []
+    quick = RetryPolicy(sleep=slept.append, monotonic=lambda: sum(slept), jitter=lambda: 0.0)
+    # Asana goes down after a dozen creates: the first 12 POST /tasks pass (a no-op delay
+    # fault takes them), every later POST answers 503 until the outage ends.
+    server = h.world.server
+    server.inject("asana", kind="delay", method="POST", path=r"^/tasks$", seconds=0, times=12)
+    server.inject("asana", kind="status", method="POST", status=503, times=10_000)
+    failed = h.cli("reconcile", policy=quick)
+    assert failed.code == 1
+    assert "::error" not in failed.stdout and "error: Asana API error 503" in failed.stderr
+    assert "the next run finishes the job" in failed.stderr
+    created = sum(len(tasks_for(h, URL.format(i.number))) for i in issues)
+    assert 0 < created < len(issues)
+    h.world.server.clear_faults()
+    reconcile(h)
+    for issue in issues:
+        assert len(tasks_for(h, URL.format(issue.number))) == 1
+    assert_second_run_writes_nothing(h)

@@ -110,7 +110,16 @@ def fields_from_records(
             return resolve_fields(fields, asana, csh)
         except UsageError:
             continue
+    url, hours = asana.fields.github_url, asana.fields.github_hours
+    if url.isdigit() and hours.isdigit():  # configured by gid: nothing to look up
+        return FieldMap(url, hours, tuple(ExtraField(e.github, e.asana) for e in _dates(csh)))
     return None
+
+
+def _dates(csh: CshConfig | None) -> list[Any]:
+    return [
+        e for e in (csh.board.extra_fields if csh and csh.board else ()) if e.asana in DATE_TARGETS
+    ]
 
 
 def _find(

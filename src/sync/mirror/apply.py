@@ -99,7 +99,7 @@ class Applier:
             result.warnings.append(f"{desired.ref}: Asana refused the rich text, sent plain text")
             data = {
                 **{k: v for k, v in data.items() if k != "html_notes"},
-                "notes": desired.plain_notes,
+                "notes": desired.plain_notes(),
             }
             record = self.asana.create_task(data, TASK_FIELDS, recover=lookup)
         gid = (

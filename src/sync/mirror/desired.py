@@ -29,7 +29,7 @@ from sync.mirror.model import (
     ParentRef,
     Removal,
 )
-from sync.rich_text import markdown_to_html_notes, markdown_to_plain_notes
+from sync.rich_text import markdown_to_html_notes
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,8 @@ def _task(node: IssueNode, parent: ParentRef, rules: Rules, warnings: list[str])
         ref=node.ref,
         name=_one_line(node.title),
         html_notes=markdown_to_html_notes(text, issue_url=node.url, header=header),
-        plain_notes=markdown_to_plain_notes(text, issue_url=node.url, header=header),
+        description=text,
+        header=tuple(header),
         assignee=_assignee(node, rules.csh.users, warnings),
         completed=node.completed,
         parent=parent,

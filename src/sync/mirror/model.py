@@ -166,8 +166,16 @@ class DesiredTask:
     dates: Mapping[str, str | None] = field(
         default_factory=dict
     )  # "start_on"/"due_on" -> value, only when owned
-    plain_notes: str = ""
+    description: str = ""  # the Markdown the notes were made from (for the plain fallback)
+    header: tuple[tuple[str, str], ...] = ()
     old_urls: tuple[str, ...] = ()  # earlier URLs of a transferred issue
+
+
+    def plain_notes(self) -> str:
+        """The description as plain text, for when Asana refuses the rich text."""
+        from sync.rich_text import markdown_to_plain_notes
+
+        return markdown_to_plain_notes(self.description, issue_url=self.url, header=self.header)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ transferred) are looked up one by one: those are the rare cases.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -58,15 +59,11 @@ class Reconciler:
 
     def run(self) -> ReconcileReport:
         """Read both sides, plan once, apply unless dry run."""
-        reads = [
-            read
-            for repo in self.repos
-            for read in gh_issues.list_csh_issues(
-                self.mirror.github, repo, self.mirror.csh.label, self.mirror.board
-            )
-        ]
-        trees = self._trees(reads)
-        index = self.mirror.project_index()
+        # Asana's task list is read while GitHub is: the two are independent until planning.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            asana_side = pool.submit(self.mirror.project_index)
+            trees = self._trees(self._read_github())
+            index = asana_side.result()
         desired = _merge(
             [desired_for_tree(root, above, self.mirror.rules()) for root, above in trees]
         )
@@ -83,6 +80,17 @@ class Reconciler:
         return report
 
     # -- reading GitHub --------------------------------------------------------------------
+    def _read_github(self) -> list[IssueRead]:
+        """Every labeled issue of the repositories, with its tree and parent chain."""
+        mirror = self.mirror
+        return [
+            read
+            for repo in self.repos
+            for read in gh_issues.list_csh_issues(
+                mirror.github, repo, mirror.csh.label, mirror.board
+            )
+        ]
+
     def _trees(self, reads: list[IssueRead]) -> list[tuple[IssueNode, Ancestor | None]]:
         """One entry per CSH tree: labeled issues inside another tree are not roots."""
         trees: dict[str, tuple[IssueNode, Ancestor | None]] = {}
