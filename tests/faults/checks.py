@@ -1,0 +1,83 @@
+"""What every reliability suite asserts after a run: one live task per issue, the Asana state
+GitHub alone implies, and nothing Asana would refuse ever sent to it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sync.emulator import World
+from sync.emulator.asana_state import Task
+from sync.emulator.asana_rules import rich_text_to_plain
+from sync.retry import RetryPolicy
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+@dataclass
+class FakeClock:
+    """Time that only moves when the policy sleeps: retries cost no wall time."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def policy(self) -> RetryPolicy:
+        """The production policy (attempts, caps) on this clock, without jitter."""
+        return RetryPolicy(sleep=self.sleep, monotonic=self.monotonic, jitter=lambda: 1.0)
+
+
+def live_tasks_by_url(world: World, url_field: str) -> dict[str, list[Task]]:
+    """Every live Asana task that carries a GitHub URL, grouped by that URL."""
+    asana = world.asana
+    found: dict[str, list[Task]] = {}
+    with world.server.lock:
+        for gid, task in asana.tasks.items():
+            url = task.custom_values.get(url_field)
+            if url and asana.is_live(gid):
+                found.setdefault(str(url), []).append(task)
+    return found
+
+
+def duplicates(world: World, url_field: str) -> dict[str, int]:
+    """URLs with more than one live task, and how many."""
+    counts = Counter({u: len(t) for u, t in live_tasks_by_url(world, url_field).items()})
+    return {url: n for url, n in counts.items() if n > 1}
+
+
+def assert_nothing_invalid_sent(world: World) -> None:
+    """Asana never refused a request as invalid, and every html_notes sent is valid rich text.
+
+    The harness also validates each body against Asana's OpenAPI description; this adds the
+    rules the OpenAPI document cannot express (html_notes, dates) as the emulator enforces them.
+    """
+    with world.server.lock:
+        requests = list(world.server.requests)
+    refused = [
+        (r.method, r.path, r.status)
+        for r in requests
+        if r.service == "asana" and r.fault is None and r.status in (400, 422)
+    ]
+    assert refused == [], refused
+    for r in requests:
+        if r.service != "asana" or not r.is_write or not r.body:
+            continue
+        data = (json.loads(r.body) or {}).get("data") or {}
+        html = data.get("html_notes") if isinstance(data, dict) else None
+        if html is not None:
+            rich_text_to_plain(html)  # raises RuleError, as Asana answers 400
+
+
+def assert_clean_exit(code: int, stdout: str, stderr: str) -> None:
+    """No traceback, and a failure says what failed in one ``error:`` line."""
+    assert TRACEBACK not in stdout + stderr
+    if code != 0:
+        errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1, stderr
