@@ -393,3 +393,23 @@ def test_a_labeled_event_on_a_new_issue_takes_at_most_six_requests(harness: Harn
     # GraphQL read, task list, create, race check, set parent, link comment.
     assert h.world.server.count() <= 6
     assert h.world.server.count(writes=True) == 3
+
+
+def test_deleting_a_parent_issue_keeps_a_labeled_sub_issue_task(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    parent = new_issue(h)
+    labeled = new_issue(h, title="Labeled child", labels=["CSH", "community:other-college"])
+    plain = new_issue(h, title="Plain child", labels=[])
+    gh.add_sub_issue(REPO, parent.number, REPO, labeled.number)
+    gh.add_sub_issue(REPO, parent.number, REPO, plain.number)
+    h.event("labeled", parent.number, label="CSH")
+    kept = only_task(h, labeled).gid
+    path = h.write_event("issues", "deleted", parent.number)
+    gh.delete_issue(REPO, parent.number)
+    result = h.cli("issue", "--event", str(path), "--event-name", "issues")
+    assert result.code == 0, result.stderr
+    assert tasks_for(h, URL.format(parent.number)) == []
+    assert tasks_for(h, URL.format(plain.number)) == []
+    assert only_task(h, labeled).gid == kept
+    assert h.world.asana.task(kept).parent == h.seeded.communities["other-college"]

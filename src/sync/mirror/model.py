@@ -170,7 +170,6 @@ class DesiredTask:
     header: tuple[tuple[str, str], ...] = ()
     old_urls: tuple[str, ...] = ()  # earlier URLs of a transferred issue
 
-
     def plain_notes(self) -> str:
         """The description as plain text, for when Asana refuses the rich text."""
         from sync.rich_text import markdown_to_plain_notes

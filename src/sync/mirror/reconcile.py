@@ -8,9 +8,8 @@ transferred) are looked up one by one: those are the rare cases.
 
 from __future__ import annotations
 
-import re
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -32,9 +31,8 @@ from sync.mirror.plan import (
     UpdateTask,
 )
 from sync.mirror.planner import TaskIndex, plan_tasks
-from sync.mirror.sync import Mirror
+from sync.mirror.sync import ISSUE_URL, Mirror
 
-ISSUE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)$")
 GUARD_WINDOW = timedelta(hours=24)  # close guard: only closes reconcile may have missed
 MAX_NEW_COMMENTS = 100  # per run: GitHub allows ~500 content-creating requests an hour
 

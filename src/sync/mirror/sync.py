@@ -7,6 +7,7 @@ task list is matched exactly on the GitHub URL field. A task is only created whe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -50,6 +51,7 @@ from sync.mirror.plan import (
 from sync.mirror.planner import TaskIndex, plan_tasks
 
 TASK_URL = "https://app.asana.com/0/{project}/{gid}"
+ISSUE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)$")
 
 
 @dataclass
@@ -262,14 +264,32 @@ class Mirror:
 
     # -- deleted issues ----------------------------------------------------------------------
     def _issue_gone(self, target: Target) -> Outcome:
+        """A deleted issue's task goes; its sub-issues' subtasks are settled first (Asana
+        deletes subtasks with their parent, and a labeled sub-issue keeps its task)."""
+        urls = [u for u in (target.url, target.old_url) if u]
+        first = [self.sync(child) for child in self._orphaned_children(urls)]
         index = self.project_index()
         reason = "issue deleted" if target.deleted else "issue no longer exists"
-        urls = [u for u in (target.url, target.old_url) if u]
         desired = Desired(
             removals=tuple(Removal(u, f"{target.repo}#{target.number}", reason) for u in urls)
         )
         plan = Plan(plan_tasks(desired, index, self.asana_config.project, self.fields()))
-        return self._finish(target, plan, index)
+        outcome = self._finish(target, plan, index)
+        outcome.lines[:0] = [line for o in first for line in o.lines]
+        outcome.warnings[:0] = [w for o in first for w in o.warnings]
+        return outcome
+
+    def _orphaned_children(self, urls: list[str]) -> list[Target]:
+        """Sub-issues whose tasks sit under the tasks of these (gone) issues."""
+        index = self.project_index()
+        parents = {t.gid for url in urls for t in index.get(url, [])}
+        children = []
+        for task in self._listed:
+            match = ISSUE_URL.search(task.github_url or "")
+            if task.parent_gid in parents and match:
+                url = task.github_url or ""
+                children.append(Target(match["repo"], int(match["number"]), url))
+        return children
 
     # -- applying ----------------------------------------------------------------------------
     def _finish(self, target: Target, plan: Plan, index: TaskIndex) -> Outcome:
