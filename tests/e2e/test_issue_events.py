@@ -413,3 +413,25 @@ def test_deleting_a_parent_issue_keeps_a_labeled_sub_issue_task(harness: Harness
     assert tasks_for(h, URL.format(plain.number)) == []
     assert only_task(h, labeled).gid == kept
     assert h.world.asana.task(kept).parent == h.seeded.communities["other-college"]
+
+
+def test_without_a_board_the_actions_token_is_enough(harness: Harness) -> None:
+    h = harness
+    text = h.config.read_text(encoding="utf-8")
+    start = text.index("  board:")
+    end = text.index("  community_label_prefix")
+    h.config.write_text(text[:start] + text[end:], encoding="utf-8")
+    h.world.github.project_denied_tokens.add(h.world.github_token)  # like GITHUB_TOKEN
+    issue = new_issue(h)
+    result = h.event("labeled", issue.number, label="CSH")
+    assert result.code == 0, result.stderr
+    assert only_task(h, issue).parent == h.seeded.communities["example-university"]
+
+
+def test_with_a_board_a_token_without_projects_access_is_explained(harness: Harness) -> None:
+    h = harness
+    h.world.github.project_denied_tokens.add(h.world.github_token)
+    issue = new_issue(h)
+    result = h.event("labeled", issue.number, label="CSH")
+    assert result.code == 1
+    assert "GitHub App token" in result.stderr and "'project' scope" in result.stderr

@@ -8,6 +8,7 @@ touch sockets and can be unit-tested directly.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -198,7 +199,9 @@ class Emulator:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # stop() waits for the serve loop to poll; the default 0.5 s cost every test that much.
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.05)
+        self._thread = threading.Thread(target=serve, daemon=True)
         self._thread.start()
         return self
 

@@ -188,11 +188,21 @@ def _raise_for_graphql_errors(errors: list[Any], headers: Any) -> None:
             processed=False,
             status=403,
         )
-    if "FORBIDDEN" in kinds and "projectV2" in messages + str(errors):
+    if "FORBIDDEN" in kinds and _about_projects(errors):
         raise ApiFailure("GitHub", f"{messages}. {PROJECTS_HINT}", 403)
     if "FORBIDDEN" in kinds:
         raise ApiFailure("GitHub", messages, 403)
     raise ApiFailure("GitHub", f"GraphQL: {messages}")
+
+
+def _about_projects(errors: list[Any]) -> bool:
+    """True when a FORBIDDEN error concerns Projects (board, items, their mutations)."""
+    for error in errors:
+        if isinstance(error, dict):
+            where = " ".join(str(p) for p in error.get("path") or []) + str(error.get("message"))
+            if "project" in where.lower():
+                return True
+    return False
 
 
 def _classified(fn: Callable[[], T]) -> T:

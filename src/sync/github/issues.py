@@ -112,12 +112,34 @@ query ListCshIssues($owner: String!, $name: String!, $label: String!, $after: St
 }}
 {CORE_FIELDS}{REF_FIELDS}"""
 
-QUERIES = {
+
+def without_board(name: str, document: str) -> str:
+    """The same query without board fields, for a config with no CSH board: then the
+    workflow's own GITHUB_TOKEN (which cannot read Projects) is enough."""
+    start = document.index("  projectItems(first: 10) {")
+    depth, end = 0, start
+    for end in range(document.index("{", start), len(document)):
+        depth += {"{": 1, "}": -1}.get(document[end], 0)
+        if depth == 0:
+            break
+    text = document[:start] + document[end + 2 :]
+    text = text.replace("fragment FieldName on ProjectV2FieldCommon { name }\n", "")
+    return text.replace(f"query {name}(", f"query {name}NoBoard(", 1)
+
+
+_WITH_BOARD = {
     "IssueTree": ISSUE_QUERY,
     "IssueTreeByNode": NODE_QUERY,
     "SubIssues": SUBTREE_QUERY,
     "ListCshIssues": LIST_QUERY,
 }
+_NO_BOARD = {f"{name}NoBoard": without_board(name, doc) for name, doc in _WITH_BOARD.items()}
+QUERIES = {**_WITH_BOARD, **_NO_BOARD}
+
+
+def _query(name: str, board: BoardRef | None) -> str:
+    """The document to send: with the board's fields only when a board is configured."""
+    return _WITH_BOARD[name] if board is not None else _NO_BOARD[f"{name}NoBoard"]
 
 
 @dataclass(frozen=True)
@@ -261,7 +283,7 @@ def read_issue(
     """Read an issue with its parent chain and full sub-issue tree; None when it is gone."""
     owner, name = repo.split("/", 1)
     data = gh.graphql(
-        ISSUE_QUERY,
+        _query("IssueTree", board),
         {"owner": owner, "name": name, "number": number},
         what=f"read {repo}#{number}",
         allow_missing=True,
@@ -274,7 +296,12 @@ def read_issue(
 
 def read_tree_by_node(gh: GitHubClient, node_id: str, board: BoardRef | None) -> IssueNode | None:
     """Read an issue (by node id) with its full sub-issue tree."""
-    data = gh.graphql(NODE_QUERY, {"id": node_id}, what=f"read issue {node_id}", allow_missing=True)
+    data = gh.graphql(
+        _query("IssueTreeByNode", board),
+        {"id": node_id},
+        what=f"read issue {node_id}",
+        allow_missing=True,
+    )
     raw = data.get("node")
     return complete_tree(gh, raw, board) if raw else None
 
@@ -295,7 +322,7 @@ def complete_trees(
     fetched: dict[str, list[Mapping[str, Any]]] = {}
     while pending:
         ids = list(pending)[:SUBTREE_BATCH]
-        answer = gh.graphql(SUBTREE_QUERY, {"ids": ids}, what="read sub-issues")
+        answer = gh.graphql(_query("SubIssues", board), {"ids": ids}, what="read sub-issues")
         for node in answer.get("nodes") or []:
             if node:
                 fetched[node["id"]] = _children(node)
@@ -322,7 +349,9 @@ def list_csh_issues(
     after: str | None = None
     while True:
         variables = {"owner": owner, "name": name, "label": label, "after": after}
-        data = gh.graphql(LIST_QUERY, variables, what=f"list {label} issues of {repo}")
+        data = gh.graphql(
+            _query("ListCshIssues", board), variables, what=f"list {label} issues of {repo}"
+        )
         issues = (data.get("repository") or {}).get("issues") or {}
         raws += [n for n in issues.get("nodes") or [] if n]
         page = issues.get("pageInfo") or {}
