@@ -36,9 +36,9 @@ def test_names_resolve_to_gids() -> None:
 
 
 def test_wrong_type_and_missing_field_name_the_config_key() -> None:
-    with pytest.raises(UsageError, match="asana.fields.github_hours: the Asana field 'Notes'"):
+    with pytest.raises(UsageError, match=r"asana\.fields\.github_hours: the Asana field 'Notes'"):
         resolve_fields(PROJECT_FIELDS, asana(hours="Notes"), None)
-    with pytest.raises(UsageError, match="asana.fields.github_url: no custom field 'Link'"):
+    with pytest.raises(UsageError, match=r"asana\.fields\.github_url: no custom field 'Link'"):
         resolve_fields(PROJECT_FIELDS, asana(url="Link"), None)
 
 

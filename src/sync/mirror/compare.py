@@ -41,5 +41,5 @@ def same_value(have: Any, want: Any) -> bool:
     if have in (None, "") and want in (None, ""):
         return True
     if isinstance(have, int | float) and isinstance(want, int | float):
-        return math.isclose(float(have), float(want), rel_tol=1e-9, abs_tol=1e-9)
+        return math.isclose(float(have), float(want), rel_tol=1e-9, abs_tol=0.005)  # 2 decimals
     return bool(have == want)

@@ -1,0 +1,223 @@
+"""The typed config: frozen dataclasses, one per section.
+
+Each field says in its `Annotated` metadata how its YAML value is checked (``build`` reads it);
+its default is the dataclass default. The converters that build these dataclasses and check
+across their fields (a period's dates, unique communities) are at the end, next to the classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Literal, overload
+
+from sync.config.build import _build, _section
+from sync.config.checks import _check_unique, _repositories, _users
+from sync.config.errors import SECTION_MISSING, ConfigError
+from sync.config.values import (
+    _bool,
+    _date,
+    _frozen,
+    _gid,
+    _hours,
+    _int,
+    _key,
+    _list,
+    _login,
+    _path,
+    _repo,
+    _text,
+    _time,
+    _zone,
+)
+from sync.config.yaml_nodes import _Value
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubConfig:
+    repositories: Annotated[tuple[str, ...], _repositories] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AsanaFields:
+    github_url: Annotated[str, _text] = "GitHub URL"
+    github_hours: Annotated[str, _text] = "GitHub Hours"
+
+
+@dataclass(frozen=True, slots=True)
+class AsanaConfig:
+    workspace: Annotated[str, _gid]
+    project: Annotated[str, _gid]
+    fields: Annotated[AsanaFields, _section(AsanaFields)] = field(default_factory=AsanaFields)
+    # the Asana plan's request limit: 150 a minute on free plans, 1500 on paid ones
+    rate_limit_per_minute: Annotated[int, _int(1, 100_000)] = 150
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraField:
+    github: Annotated[str, _text]
+    asana: Annotated[str, _text]  # custom field name or gid, or the task's `start_on` / `due_on`
+
+
+@dataclass(frozen=True, slots=True)
+class CshBoard:
+    owner: Annotated[str, _login]
+    number: Annotated[int, _int(1)]
+    hours_field: Annotated[str, _text] = "Hours spent"
+    community_field: Annotated[str | None, _text] = None
+    require_hours_to_close: Annotated[bool, _bool] = True
+    extra_fields: Annotated[tuple[ExtraField, ...], _extra_fields] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: Annotated[date, _date]
+    end: Annotated[date, _date]
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    key: Annotated[str, _key]
+    name: Annotated[str, _text]
+    asana_task: Annotated[str, _gid]
+    contracted_hours: Annotated[float | None, _hours] = None
+    period: Annotated[Period | None, _period] = None
+
+
+@dataclass(frozen=True, slots=True)
+class CshConfig:
+    label: Annotated[str, _text] = "CSH"
+    board: Annotated[CshBoard | None, _section(CshBoard)] = None
+    community_label_prefix: Annotated[str, _text] = "community:"
+    communities: Annotated[tuple[Community, ...], _communities] = ()
+    users: Annotated[Mapping[str, str], _users] = field(default_factory=lambda: _frozen({}))
+
+    def community_by_key_or_name(self, value: str) -> Community | None:
+        """Return the community whose key or name is `value`, ignoring case."""
+        wanted = value.strip().casefold()
+        matches = (c for c in self.communities if wanted in (c.key.casefold(), c.name.casefold()))
+        return next(matches, None)
+
+    def community_by_task(self, gid: str) -> Community | None:
+        """Return the community whose Asana task is `gid`."""
+        return next((c for c in self.communities if c.asana_task == str(gid)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeHoursBoard:
+    owner: Annotated[str, _login]
+    number: Annotated[int, _int(1)]
+    status_field: Annotated[str, _text] = "Status"
+    up_next: Annotated[str, _text] = "Up Next"
+    discussed: Annotated[str, _text] = "Discussed"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    first_session: Annotated[date, _date]
+    every_days: Annotated[int, _int(1, 366)] = 14
+    start: Annotated[time, _time] = time(16, 0)
+    timezone: Annotated[str, _zone] = "UTC"
+    duration_minutes: Annotated[int, _int(1, 1440)] = 60
+    prepare_days: Annotated[int, _int(0, 366)] = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    channel: Annotated[str | None, _text] = None
+    issue_label: Annotated[str, _text] = "office-hours-planning"
+    community_label: Annotated[str, _text] = "needs-community"
+
+
+@dataclass(frozen=True, slots=True)
+class Grooming:
+    engineers: Annotated[tuple[str, ...], _list(_login)] = ()
+    min_body_chars: Annotated[int, _int(0)] = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Invitees:
+    stale_pr_days: Annotated[int, _int(0)] = 30
+    proposal_labels: Annotated[tuple[str, ...], _list(_text)] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeHoursConfig:
+    repository: Annotated[str, _repo]
+    board: Annotated[OfficeHoursBoard, _section(OfficeHoursBoard)]
+    schedule: Annotated[Schedule, _section(Schedule)]
+    min_topics: Annotated[int, _int(0, 1000)] = 3
+    topic_minutes: Annotated[int, _int(1, 1440)] = 15
+    qa_minutes: Annotated[int, _int(0, 1440)] = 45
+    extra_timezones: Annotated[tuple[str, ...], _list(_zone)] = ()
+    recording_notice: Annotated[bool, _bool] = True
+    template: Annotated[Path | None, _path] = None  # as written: relative to the working dir
+    topic_label: Annotated[str, _text] = "office-hours"
+    escalation: Annotated[Escalation, _section(Escalation)] = field(default_factory=Escalation)
+    grooming: Annotated[Grooming, _section(Grooming)] = field(default_factory=Grooming)
+    invitees: Annotated[Invitees, _section(Invitees)] = field(default_factory=Invitees)
+
+
+_SECTIONS = ("github", "asana", "csh", "office_hours")
+_Section = GitHubConfig | AsanaConfig | CshConfig | OfficeHoursConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    github: GitHubConfig
+    asana: AsanaConfig | None = None
+    csh: CshConfig | None = None
+    office_hours: OfficeHoursConfig | None = None
+
+    @overload
+    def require(self, section: Literal["github"]) -> GitHubConfig: ...
+    @overload
+    def require(self, section: Literal["asana"]) -> AsanaConfig: ...
+    @overload
+    def require(self, section: Literal["csh"]) -> CshConfig: ...
+    @overload
+    def require(self, section: Literal["office_hours"]) -> OfficeHoursConfig: ...
+
+    def require(self, section: str) -> _Section:
+        """Return the named section, or raise ConfigError when it is absent."""
+        if section not in _SECTIONS:
+            raise ValueError(f"unknown config section {section!r}")
+        value: _Section | None = getattr(self, section)
+        if isinstance(value, GitHubConfig) and not value.repositories:
+            message = "no repositories, set github.repositories or GITHUB_REPOSITORY"
+            raise ConfigError(str(self.path), None, "github.repositories", message)
+        if value is None:
+            raise ConfigError(str(self.path), None, section, SECTION_MISSING)
+        return value
+
+
+# ---- converters that build the dataclasses above ------------------------------------------
+
+
+def _extra_fields(v: _Value) -> tuple[ExtraField, ...]:
+    built = [_build(ExtraField, item) for item in v.items()]
+    _check_unique([(m.entries["github"], f.github) for f, m in built], "board field")
+    _check_unique([(m.entries["asana"], f.asana) for f, m in built], "Asana field")
+    return tuple(f for f, _ in built)
+
+
+def _communities(v: _Value) -> tuple[Community, ...]:
+    built = [_build(Community, item) for item in v.items()]
+    # keys and names share one namespace: labels, forms and --community accept either
+    names = [(m.entries["key"], c.key) for c, m in built]
+    names += [
+        (m.entries["name"], c.name) for c, m in built if c.name.casefold() != c.key.casefold()
+    ]
+    _check_unique(names, "community key or name")
+    _check_unique([(m.entries["asana_task"], c.asana_task) for c, m in built], "asana_task")
+    return tuple(c for c, _ in built)
+
+
+def _period(v: _Value) -> Period:
+    period, m = _build(Period, v)
+    if period.end < period.start:
+        m.entries["end"].expected(f"a date on or after start ({period.start.isoformat()})")
+    return period

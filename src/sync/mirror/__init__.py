@@ -1,0 +1,1 @@
+"""The CSH mirror: GitHub issues -> Asana tasks. Pure rules and planning, then apply."""

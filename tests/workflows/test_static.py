@@ -1,0 +1,339 @@
+"""What the workflows and composite actions must say, read from the YAML: triggers, event
+types, minimal permissions, concurrency, pinned actions, no credentials left on disk, no
+`${{ }}` in a script, documented inputs and outputs, and pinned dependencies."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.requirements import Requirement
+
+from tests.workflows.runner import ROOT, load_yaml, triggers
+from tests.workflows.tables import ACTIONS, readme_tables
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.yml"))
+ACTION_FILES = [ROOT / "actions" / name / "action.yml" for name in ACTIONS]
+ALL_FILES = WORKFLOWS + EXAMPLES + ACTION_FILES
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+(\.\d+)*$")
+KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+ISSUE_TYPES = [
+    "opened", "edited", "labeled", "unlabeled", "assigned", "unassigned",
+    "closed", "reopened", "transferred", "deleted",
+]  # fmt: skip
+CSH_IF = (
+    "contains(github.event.issue.labels.*.name, 'CSH')"
+    " || (github.event.action == 'unlabeled' && github.event.label.name == 'CSH')"
+    " "
+    '|| contains(fromJSON(\'["deleted", "transferred", "edited", "closed", "reopened",'
+    ' "assigned", "unassigned"]\'), github.event.action)'
+)
+READ = {"contents": "read"}
+ISSUES = {"contents": "read", "issues": "write"}
+
+# (file, job) -> the job's permissions: nothing more than each needs.
+PERMISSIONS = {
+    ("ci.yml", "ci"): READ,
+    ("csh-sync.yml", "sync"): ISSUES,
+    ("csh-reconcile.yml", "reconcile"): ISSUES,
+    ("csh-hours.yml", "hours"): {"contents": "read", "issues": "read"},
+    ("office-hours.yml", "queue"): READ,
+    ("office-hours.yml", "sessions"): READ,
+    ("community-sync.yml", "run"): ISSUES,
+    ("caller-workflow.yml", "csh"): ISSUES,
+    ("caller-workflow.yml", "office-hours"): ISSUES,
+    ("central-workflow.yml", "reconcile"): ISSUES,
+    ("central-workflow.yml", "hours"): ISSUES,
+    ("central-workflow.yml", "office-hours"): ISSUES,
+}
+CONCURRENCY = {
+    "ci.yml": ("ci-${{ github.ref }}", True),
+    "csh-sync.yml": (
+        "csh-sync-${{ github.repository }}-${{ github.event.issue.number }}",
+        False,
+    ),
+    "csh-reconcile.yml": ("csh-reconcile-${{ github.repository }}", False),
+    "csh-hours.yml": ("csh-hours-${{ github.repository }}", False),
+    "office-hours.yml": (
+        "office-hours-${{ github.event_name == 'issues' && format('issue-{0}', "
+        "github.event.issue.number) || 'sessions' }}",
+        False,
+    ),
+}
+
+
+def load(name: str) -> dict[str, Any]:
+    return load_yaml(ROOT / ".github" / "workflows" / name)
+
+
+def steps_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every step of a workflow (all jobs) or of a composite action."""
+    if "runs" in data:
+        return list(data["runs"].get("steps", []))
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def uses_lines(path: Path) -> list[str]:
+    """Each `uses:` value with its trailing comment, as written."""
+    found = re.findall(r"^\s*(?:-\s+)?uses:\s*(.+?)\s*$", path.read_text("utf-8"), re.M)
+    return [line for line in found if not line.startswith(("$/", "./"))]
+
+
+# -- triggers --------------------------------------------------------------------------------
+def test_the_workflows_are_the_expected_ones() -> None:
+    assert [p.name for p in WORKFLOWS] == [
+        "ci.yml", "community-sync.yml", "csh-hours.yml", "csh-reconcile.yml", "csh-sync.yml",
+        "office-hours.yml",
+    ]  # fmt: skip
+
+
+def test_csh_sync_runs_on_every_issue_event_that_can_change_a_task() -> None:
+    workflow = load("csh-sync.yml")
+    assert triggers(workflow) == {"issues": {"types": ISSUE_TYPES}}
+    assert workflow["jobs"]["sync"]["if"] == CSH_IF
+
+
+def test_csh_reconcile_runs_hourly_off_the_hour_and_by_hand_with_dry_run() -> None:
+    on = triggers(load("csh-reconcile.yml"))
+    assert on["schedule"] == [{"cron": "23 * * * *"}]
+    assert on["workflow_dispatch"]["inputs"]["dry-run"] == {
+        "description": "Read everything, write nothing, print what would change",
+        "required": False,
+        "type": "boolean",
+        "default": False,
+    }
+
+
+def test_csh_hours_runs_weekly_and_by_hand_for_one_community() -> None:
+    on = triggers(load("csh-hours.yml"))
+    assert on["schedule"] == [{"cron": "17 7 * * 1"}]
+    assert on["workflow_dispatch"]["inputs"]["community"]["type"] == "string"
+
+
+def test_office_hours_runs_daily_on_a_label_and_by_hand() -> None:
+    workflow = load("office-hours.yml")
+    on = triggers(workflow)
+    assert on["schedule"] == [{"cron": "17 6 * * *"}]
+    assert on["issues"] == {"types": ["labeled"]}
+    assert set(on["workflow_dispatch"]["inputs"]) == {"date", "force", "dry-run"}
+    assert "pull_request_target" not in on  # pull requests are queued by the schedule
+    jobs = workflow["jobs"]
+    assert jobs["queue"]["if"] == (
+        "github.event_name == 'issues' && github.event.label.name == 'office-hours'"
+    )
+    assert jobs["sessions"]["if"] == (
+        "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'"
+    )
+    steps = jobs["sessions"]["steps"]
+    commands = [s["with"]["command"] for s in steps if s.get("uses", "").startswith("$/")]
+    assert commands == ["rotate", "queue", "publish"]
+
+
+def test_ci_runs_the_ci_script() -> None:
+    workflow = load("ci.yml")
+    assert triggers(workflow) == {"push": {"branches": ["main"]}, "pull_request": None}
+    assert workflow["jobs"]["ci"]["steps"][-1]["run"] == "bash .ci/run"
+
+
+def test_the_reusable_workflow_is_only_called() -> None:
+    workflow = load("community-sync.yml")
+    call = triggers(workflow)["workflow_call"]
+    assert set(triggers(workflow)) == {"workflow_call"}
+    assert call["inputs"]["command"]["required"] is True
+    assert set(call["secrets"]) == {
+        "ASANA_TOKEN", "COMMUNITY_SYNC_GITHUB_TOKEN", "COMMUNITY_SYNC_APP_PRIVATE_KEY",
+        "SLACK_WEBHOOK_URL",
+    }  # fmt: skip
+    assert not any(spec.get("required") for spec in call["secrets"].values())
+
+
+@pytest.mark.parametrize("path", WORKFLOWS + EXAMPLES, ids=lambda p: p.name)
+def test_schedules_avoid_the_top_of_the_hour(path: Path) -> None:
+    for entry in triggers(load_yaml(path)).get("schedule") or []:
+        assert entry["cron"].split()[0] not in ("0", "*", "*/5", "*/10"), entry
+
+
+# -- permissions and concurrency -------------------------------------------------------------
+@pytest.mark.parametrize("path", WORKFLOWS + EXAMPLES, ids=lambda p: p.name)
+def test_permissions_are_none_by_default_and_minimal_per_job(path: Path) -> None:
+    workflow = load_yaml(path)
+    assert workflow["permissions"] == {}
+    for job_id, job in workflow["jobs"].items():
+        assert job.get("permissions") == PERMISSIONS[(path.name, job_id)], job_id
+
+
+def test_every_job_has_a_time_limit() -> None:
+    for path in WORKFLOWS:
+        for job_id, job in load_yaml(path)["jobs"].items():
+            assert "uses" in job or job.get("timeout-minutes"), f"{path.name}: {job_id}"
+
+
+@pytest.mark.parametrize("name", sorted(CONCURRENCY))
+def test_concurrency_groups_keep_runs_that_could_collide_apart(name: str) -> None:
+    group, cancel = CONCURRENCY[name]
+    assert load(name)["concurrency"] == {"group": group, "cancel-in-progress": cancel}
+
+
+def test_the_reusable_workflow_serialises_its_runs() -> None:
+    job = load("community-sync.yml")["jobs"]["run"]
+    assert job["concurrency"] == {
+        "group": "community-sync-call-${{ inputs.command }}"
+        "-${{ github.event.issue.number || 'all' }}",
+        "cancel-in-progress": False,
+    }
+
+
+# -- steps -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_third_party_actions_are_pinned_to_a_commit_with_its_version(path: Path) -> None:
+    for line in uses_lines(path):
+        assert PINNED.match(line), f"{path.name}: {line}"
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_checkouts_leave_no_credentials_behind(path: Path) -> None:
+    for step in steps_of(load_yaml(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False, step
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_expression_is_pasted_into_a_script(path: Path) -> None:
+    for step in steps_of(load_yaml(path)):
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def test_this_repositorys_actions_are_used_from_this_commit() -> None:
+    """`$/` runs the actions at the workflow's own commit: no checkout can swap them."""
+    for path in WORKFLOWS:
+        for step in steps_of(load_yaml(path)):
+            uses = step.get("uses", "")
+            assert not uses.startswith("./"), f"{path.name}: {uses}"
+            if "actions/csh-sync" in uses or "actions/office-hours" in uses:
+                assert uses in ("$/actions/csh-sync", "$/actions/office-hours")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS + EXAMPLES, ids=lambda p: p.name)
+def test_every_use_of_an_action_gives_known_inputs_and_the_required_ones(path: Path) -> None:
+    for step in steps_of(load_yaml(path)):
+        uses = step.get("uses", "")
+        if not uses.startswith("$/actions/"):
+            continue
+        declared = load_yaml(ROOT / uses[2:] / "action.yml")["inputs"]
+        given = set(step.get("with") or {})
+        assert given <= set(declared), f"{path.name}: {sorted(given - set(declared))}"
+        required = {k for k, spec in declared.items() if spec.get("required")}
+        assert required <= given, f"{path.name}: missing {sorted(required - given)}"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_examples_call_the_reusable_workflow_with_what_it_declares(path: Path) -> None:
+    call = triggers(load("community-sync.yml"))["workflow_call"]
+    for job in load_yaml(path)["jobs"].values():
+        assert job["uses"].startswith(
+            "example-org/community-sync/.github/workflows/community-sync.yml@"
+        )
+        assert set(job.get("with") or {}) <= set(call["inputs"])
+        assert job["secrets"] != "inherit"  # only the secrets it needs
+        assert set(job["secrets"]) <= set(call["secrets"])
+
+
+# -- the composite actions -------------------------------------------------------------------
+@pytest.mark.parametrize("path", ACTION_FILES, ids=lambda p: p.parent.name)
+def test_actions_document_kebab_case_inputs_and_their_outputs(path: Path) -> None:
+    action = load_yaml(path)
+    assert action["runs"]["using"] == "composite"
+    for name, spec in action["inputs"].items():
+        assert KEBAB.match(name), name
+        assert spec["description"].strip(), name
+        assert "required" in spec, name
+        assert spec.get("required") or "default" in spec, name
+    assert {"command", "github-token", "config", "dry-run", "python-version"} <= set(
+        action["inputs"]
+    )
+    assert action["inputs"]["config"]["default"] == ".github/community-sync.yml"
+    assert action["inputs"]["dry-run"]["default"] == "false"
+    for name, spec in action["outputs"].items():
+        assert spec["description"].strip(), name
+        assert spec["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
+    assert {"action", "changes"} <= set(action["outputs"])
+
+
+def test_the_contracts_outputs_are_exposed() -> None:
+    csh = load_yaml(ROOT / "actions" / "csh-sync" / "action.yml")["outputs"]
+    office_hours = load_yaml(ROOT / "actions" / "office-hours" / "action.yml")["outputs"]
+    assert set(csh) == {"action", "asana_task_gid", "changes"}
+    assert set(office_hours) == {
+        "action",
+        "changes",
+        "session",
+        "topics",
+        "escalation",
+        "issue_url",
+    }
+    assert load_yaml(ROOT / "actions" / "csh-sync" / "action.yml")["inputs"]["asana-token"][
+        "required"
+    ]
+
+
+@pytest.mark.parametrize("path", ACTION_FILES, ids=lambda p: p.parent.name)
+def test_every_input_reaches_the_script_through_env(path: Path) -> None:
+    action = load_yaml(path)
+    run = next(s for s in action["runs"]["steps"] if s.get("id") == "run")
+    passed = {m for value in run["env"].values() for m in re.findall(r"inputs\.([\w-]+)", value)}
+    assert passed == set(action["inputs"]) - {"python-version"}
+    assert run["shell"] == "bash"
+    for step in action["runs"]["steps"]:
+        assert "run" not in step or step["shell"] == "bash", step["name"]
+
+
+def test_both_actions_install_the_same_way() -> None:
+    csh, office_hours = (load_yaml(p)["runs"]["steps"] for p in ACTION_FILES)
+    assert csh[:4] == office_hours[:4]
+    assert [s.get("id") for s in csh[:4]] == ["prepare", "python", None, "install"]
+    install = csh[3]["run"]
+    assert '--only-binary :all: "$CS_ROOT"' in install
+    assert 'PIP_CONSTRAINT="$CS_ROOT/actions/constraints.txt"' in install
+    assert csh[2]["with"]["path"] == "~/.cache/community-sync/pip"
+    assert 'PIP_CACHE_DIR="$HOME/.cache/community-sync/pip"' in install
+
+
+def test_the_readme_documents_every_input() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert readme_tables() in readme, "run python -m tests.workflows.tables and update README"
+
+
+# -- pinned dependencies ---------------------------------------------------------------------
+def constraints() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "actions" / "constraints.txt").read_text("utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, pinned = line.partition("==")
+            pins[name.lower().replace("_", "-")] = pinned
+    return pins
+
+
+def test_every_dependency_is_pinned_within_pyproject() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    pins = constraints()
+    needs = pyproject["project"]["dependencies"] + pyproject["build-system"]["requires"]
+    for text in needs:
+        requirement = Requirement(text)
+        name = requirement.name.lower()
+        assert name in pins, f"{name} has no pin in actions/constraints.txt"
+        assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]}: {text}"
+
+
+def test_the_pins_are_the_versions_under_test() -> None:
+    """.ci/run installs with the constraints, so the tests run what the actions install."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    pins = constraints()
+    for text in pyproject["project"]["dependencies"]:
+        name = Requirement(text).name.lower()
+        assert version(name) == pins[name], f"{name}: refresh actions/constraints.txt"
