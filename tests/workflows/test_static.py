@@ -29,8 +29,7 @@ ISSUE_TYPES = [
 CSH_IF = (
     "contains(github.event.issue.labels.*.name, 'CSH')"
     " || (github.event.action == 'unlabeled' && github.event.label.name == 'CSH')"
-    " "
-    '|| contains(fromJSON(\'["deleted", "transferred", "edited", "closed", "reopened",'
+    ' || contains(fromJSON(\'["deleted", "transferred", "edited", "closed", "reopened",'
     ' "assigned", "unassigned"]\'), github.event.action)'
 )
 READ = {"contents": "read"}

@@ -20,14 +20,15 @@ from sync.asana.tasks import (
     resolve_fields,
     to_snapshot,
 )
-from sync.config import AsanaConfig, Community, CshConfig
+from sync.config import AsanaConfig, CshConfig
 from sync.github import issues as gh_issues
 from sync.github.client import GitHubClient
 from sync.github.issues import BoardRef, ParentInfo
-from sync.hours.usage import format_hours, used_hours
+from sync.hours.usage import used_hours
 from sync.mirror.apply import Applier, gids_from
 from sync.mirror.desired import Rules, community_of, desired_for_tree
 from sync.mirror.event import Target
+from sync.mirror.link_comment import link_comment_text, over_contract_line, over_contract_of
 from sync.mirror.model import (
     Ancestor,
     Desired,
@@ -50,7 +51,6 @@ from sync.mirror.plan import (
 )
 from sync.mirror.planner import TaskIndex, plan_tasks
 
-TASK_URL = "https://app.asana.com/0/{project}/{gid}"
 ISSUE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)$")
 
 
@@ -240,7 +240,7 @@ class Mirror:
         gid = gids_from(index).get(node.url) or gids_from(index).get(target.old_url or "")
         if gid is None:
             return []
-        wanted = self.link_text(gid, over if listed else _over_line_of(existing.body))
+        wanted = self.link_text(gid, over if listed else over_contract_of(existing.body))
         if existing.body.strip() == wanted.strip():
             return []
         return [LinkComment(node.repo, node.number, node.url, existing.id, over)]
@@ -251,16 +251,11 @@ class Mirror:
             return None
         used = used_hours(self._listed, self.fields().hours_gid, {community.asana_task})
         spent = used[community.asana_task]
-        return _over_line(community, spent) if spent > community.contracted_hours else None
+        return over_contract_line(community, spent) if spent > community.contracted_hours else None
 
     def link_text(self, gid: str, over_contract: str | None) -> str:
         """The body of the link comment for a task."""
-        url = TASK_URL.format(project=self.asana_config.project, gid=gid)
-        lines = [f"This issue is mirrored to Asana as Community Success Hours task [{gid}]({url})."]
-        if over_contract:
-            lines.append(f"\n> [!WARNING]\n> {over_contract}")
-        lines.append("\n" + gh_issues.MARKER.format(gid=gid))
-        return "\n".join(lines)
+        return link_comment_text(self.asana_config.project, gid, over_contract)
 
     # -- deleted issues ----------------------------------------------------------------------
     def _issue_gone(self, target: Target) -> Outcome:
@@ -342,21 +337,6 @@ def _replace_node(root: IssueNode, url: str, new: IssueNode) -> IssueNode:
     if root.url == url:
         return new
     return replace(root, children=tuple(_replace_node(c, url, new) for c in root.children))
-
-
-def _over_line(community: Community, spent: float) -> str:
-    contracted = format_hours(community.contracted_hours or 0)
-    return (
-        f"{community.name} has used {format_hours(spent)} of its {contracted} contracted hours "
-        "(over contract)."
-    )
-
-
-def _over_line_of(body: str) -> str | None:
-    for line in body.splitlines():
-        if line.startswith("> ") and "over contract" in line:
-            return line[2:]
-    return None
 
 
 def _action(plan: Plan, target: Target, gid: str | None) -> str:
