@@ -63,7 +63,9 @@ class Runtime:
         """Replace every registered secret in text by ``***``."""
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, "***")
-        return text
+        # Issue text may hold lone surrogates (JSON can escape them), which no UTF-8 stream or
+        # file takes: show them escaped rather than fail after the work is done.
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
     # -- plain output ----------------------------------------------------------------------
     def out(self, text: str) -> None:
@@ -150,6 +152,9 @@ def read_event(path: str | None, name: str | None) -> tuple[str, dict[str, Any]]
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise EventError(f"{path}:{exc.lineno}", "", f"not valid JSON: {exc.msg}") from None
+    except (RecursionError, ValueError) as exc:  # nested too deeply; an integer too long
+        what = "nested too deeply" if isinstance(exc, RecursionError) else "a number too long"
+        raise EventError(path, "", f"not a usable JSON event ({what})") from None
     if not isinstance(payload, dict):
         raise EventError(path, "", "expected a JSON object")
     return name, payload

@@ -12,7 +12,7 @@ from typing import NoReturn
 from sync import __version__
 from sync.actions_runtime import Runtime
 from sync.config import ConfigError
-from sync.context import TOKEN_VARIABLES, Context, make_runtime
+from sync.context import Context, make_runtime, secret_values
 from sync.errors import EXIT_FAILURE, EXIT_USAGE, SyncError, UsageError
 from sync.retry import RetryPolicy
 
@@ -56,8 +56,8 @@ def run(
     ``runtime`` and ``policy`` let a caller (the demo, tests) supply the I/O and the retry
     clock; by default they are the process's own."""
     runtime = runtime or make_runtime()
-    for name in TOKEN_VARIABLES:  # also when the caller built the runtime
-        runtime.add_secret(runtime.env.get(name))
+    for value in secret_values(runtime.env):  # also when the caller built the runtime
+        runtime.add_secret(value)
     try:
         args = build_parser().parse_args(argv)
     except UsageError as exc:

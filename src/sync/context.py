@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sync.actions_runtime import Runtime
 from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
@@ -49,8 +50,8 @@ class Context:
                 raise MissingTokenError("GITHUB_TOKEN", "a token that can read issues")
             self._github = GitHubClient(
                 token,
-                self.env.get("GITHUB_API_URL") or DEFAULT_API_URL,
-                self.env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
+                api_url(self.env, "GITHUB_API_URL", DEFAULT_API_URL),
+                api_url(self.env, "GITHUB_GRAPHQL_URL", DEFAULT_GRAPHQL_URL),
                 self.policy,
                 write_interval=_seconds(self.env, "COMMUNITY_SYNC_WRITE_INTERVAL", 1.0),
             )
@@ -68,11 +69,24 @@ class Context:
             per_minute = config.asana.rate_limit_per_minute if config.asana else None
             self._asana = AsanaClient(
                 token,
-                self.env.get("ASANA_BASE_URL") or DEFAULT_BASE_URL,
+                api_url(self.env, "ASANA_BASE_URL", DEFAULT_BASE_URL),
                 self.policy,
                 pacer=Pacer(per_minute),
             )
         return self._asana
+
+
+def api_url(env: Mapping[str, str], name: str, default: str) -> str:
+    """An API root from the environment (exit 2 when it is no http(s) URL with a host)."""
+    value = env.get(name) or default
+    try:
+        parts = urlsplit(value)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise UsageError(f"{name} is not an http(s) URL; set it to an API root like {default}")
+    return value
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -89,9 +103,21 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def secret_values(env: Mapping[str, str]) -> list[str]:
+    """Every secret in the environment: the tokens, the Slack webhook URL and its key."""
+    values = [env.get(name) or "" for name in TOKEN_VARIABLES]
+    # An error may quote the webhook's path without its host: its last segment is the key.
+    try:
+        path = urlsplit((env.get("SLACK_WEBHOOK_URL") or "").strip()).path
+    except ValueError:
+        path = ""
+    key = path.rstrip("/").rsplit("/", 1)[-1]
+    return [v for v in values if v] + ([key] if len(key) >= 8 else [])
+
+
 def make_runtime(env: Mapping[str, str] | None = None) -> Runtime:
     """A Runtime over the environment with every token registered as a secret."""
     runtime = Runtime(env=dict(os.environ if env is None else env))
-    for name in TOKEN_VARIABLES:
-        runtime.add_secret(runtime.env.get(name))
+    for value in secret_values(runtime.env):
+        runtime.add_secret(value)
     return runtime

@@ -51,6 +51,7 @@ class ApiFailure(SyncError):
         super().__init__(f"{prefix}: {message}")
         self.service = service
         self.status = status
+        self.detail = message  # without the "<service> API error <status>: " prefix
 
 
 class AmbiguousWrite(ApiFailure):

@@ -4,15 +4,18 @@ GitHub alone implies, and nothing Asana would refuse ever sent to it."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sync.emulator import World
-from sync.emulator.asana_state import Task
 from sync.emulator.asana_rules import rich_text_to_plain
+from sync.emulator.asana_state import Task
 from sync.retry import RetryPolicy
 
 TRACEBACK = "Traceback (most recent call last)"
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, lone surrogates (JSON escapes both)
 
 
 @dataclass
@@ -69,7 +72,10 @@ def assert_nothing_invalid_sent(world: World) -> None:
     for r in requests:
         if r.service != "asana" or not r.is_write or not r.body:
             continue
-        data = (json.loads(r.body) or {}).get("data") or {}
+        body = json.loads(r.body) or {}
+        bad = [text for text in _strings(body) if UNSTORABLE.search(text)]
+        assert bad == [], f"{r.method} {r.path} sent NUL or lone surrogates: {bad!r}"
+        data = body.get("data") or {}
         html = data.get("html_notes") if isinstance(data, dict) else None
         if html is not None:
             rich_text_to_plain(html)  # raises RuleError, as Asana answers 400
@@ -81,3 +87,15 @@ def assert_clean_exit(code: int, stdout: str, stderr: str) -> None:
     if code != 0:
         errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
         assert len(errors) == 1, stderr
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

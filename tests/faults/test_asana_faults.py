@@ -9,6 +9,8 @@ the policy asked for are asserted). The harness checks each request against Asan
 from __future__ import annotations
 
 import functools
+import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -122,8 +124,6 @@ def run_event(h: Harness, clock: FakeClock, issue: Issue, action: str, **extra: 
 
 
 def statuses(h: Harness, method: str, path: str) -> list[int]:
-    import re
-
     pattern = re.compile(path)
     with h.world.server.lock:
         return [
@@ -145,7 +145,9 @@ def assert_settled(h: Harness) -> None:
 def test_429_with_retry_after_is_waited_out(harness: Harness, clock: FakeClock, name: str) -> None:
     h, op = harness, OPERATIONS[name]
     issue, action, extra = op.prepare(h)
-    h.world.server.inject("asana", method=op.method, path=op.path, status=429, retry_after=7, times=2)
+    h.world.server.inject(
+        "asana", method=op.method, path=op.path, status=429, retry_after=7, times=2
+    )
 
     result = run_event(h, clock, issue, action, **extra)
 
@@ -210,7 +212,9 @@ def test_connection_resets_are_retried(harness: Harness, clock: FakeClock, name:
 def short_timeout(monkeypatch: pytest.MonkeyPatch) -> float:
     """Asana clients built by the CLI give up waiting for an answer after 0.3 s."""
     timeout = 0.3
-    monkeypatch.setattr(sync.context, "AsanaClient", functools.partial(AsanaClient, timeout=timeout))
+    monkeypatch.setattr(
+        sync.context, "AsanaClient", functools.partial(AsanaClient, timeout=timeout)
+    )
     return timeout
 
 
@@ -279,8 +283,6 @@ def test_a_create_slower_than_the_timeout_is_deduplicated_by_the_next_event(
 
 def wait_for_requests(h: Harness, method: str, path: str, count: int) -> None:
     """A delayed request is logged once answered: wait (bounded) for it to land."""
-    import time
-
     deadline = time.monotonic() + 5
     while len(statuses(h, method, path)) < count and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -316,7 +318,9 @@ def test_asana_down_for_good_exits_1_and_the_next_run_finishes(
     assert_settled(h)
 
 
-def test_a_retry_after_beyond_the_time_cap_fails_at_once(harness: Harness, clock: FakeClock) -> None:
+def test_a_retry_after_beyond_the_time_cap_fails_at_once(
+    harness: Harness, clock: FakeClock
+) -> None:
     h = harness
     issue, action, extra = _create(h)
     h.world.server.inject("asana", method="POST", path=TASKS, status=429, retry_after=3600)
@@ -410,11 +414,6 @@ def test_reconcile_failing_on_one_kind_of_request_is_finished_by_the_next_run(
     assert_reconciled(h, issues)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mirror/reconcile.py Reconciler._apply re-wraps an ApiFailure whose text already "
-    "starts with 'Asana API error 503: ', so the error line says it twice",
-)
 def test_a_failed_reconcile_names_the_failure_once(harness: Harness, clock: FakeClock) -> None:
     h = harness
     new_issue(h, title="Never created")
@@ -424,3 +423,35 @@ def test_a_failed_reconcile_names_the_failure_once(harness: Harness, clock: Fake
 
     assert failed.code == 1
     assert failed.stderr.count("Asana API error") == 1, failed.stderr
+
+
+# -- answers that are not what Asana sends --------------------------------------------------
+
+GARBAGE = {
+    "an HTML page": "<html><body>Welcome to the hotel Wi-Fi</body></html>",
+    "an empty body": "",
+    "JSON without data": {"ok": True},
+}
+
+
+@pytest.mark.parametrize("answer", list(GARBAGE))
+def test_a_garbage_task_list_never_reads_as_no_tasks(
+    harness: Harness, clock: FakeClock, answer: str
+) -> None:
+    # Read as an empty project, a proxy's page would make reconcile create every task again.
+    h = harness
+    issues = [new_issue(h, title=f"Listed {i}") for i in range(3)]
+    assert h.cli("reconcile").code == 0
+    h.world.server.reset_log()
+    h.world.server.inject(
+        "asana", method="GET", path=PROJECT_TASKS, status=200, body=GARBAGE[answer], times=10_000
+    )
+
+    result = h.cli("reconcile", policy=clock.policy())
+
+    assert_clean_exit(result.code, result.stdout, result.stderr)
+    assert result.code == 1
+    assert result.stderr.startswith("error: Asana API error"), result.stderr
+    assert h.world.server.count("asana", writes=True) == 0
+    for issue in issues:
+        assert len(tasks_for(h, URL.format(issue.number))) == 1

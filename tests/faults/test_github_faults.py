@@ -18,6 +18,7 @@ import sync.context
 from sync.emulator.github_state import Issue
 from sync.emulator.seed import REPO
 from sync.github.client import GitHubClient
+from sync.mirror.link_comment import LOST_COMMENT_AGE
 from tests.e2e.conftest import Harness, Result
 from tests.e2e.test_issue_events import (
     URL,
@@ -192,12 +193,6 @@ def test_a_link_comment_that_happened_but_answered_502_is_not_posted_twice(
     assert_mirrored_once(h, issue)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mirror/sync.py posts the link comment only in the run that creates the task "
-    "(post_missing_comments is never set) and reconcile only for tasks it creates itself, so "
-    "a comment lost to a GitHub error after the create is never posted",
-)
 def test_a_link_comment_lost_to_a_502_is_posted_by_a_later_run(
     harness: Harness, clock: FakeClock
 ) -> None:
@@ -207,7 +202,10 @@ def test_a_link_comment_lost_to_a_502_is_posted_by_a_later_run(
     issue, failed = labeled(h, clock)
 
     assert failed.code == 1
-    assert len(tasks_for(h, URL.format(issue.number))) == 1
+    [task] = tasks_for(h, URL.format(issue.number))
+    assert h.event("edited", issue.number).code == 0
+    assert link_comments(h, issue) == []  # young: the creating run may still post it
+    task.created_at -= LOST_COMMENT_AGE  # later, the comment is known to be lost
     assert h.event("edited", issue.number).code == 0
     assert h.cli("reconcile").code == 0
     assert_mirrored_once(h, issue)
@@ -304,3 +302,74 @@ def test_reconcile_rides_out_faults_when_locating_a_moved_issue(
     url = f"https://github.com/example-org/elsewhere/issues/{moved.number}"
     assert h.world.asana.task(gid).custom_values[h.seeded.url_field] == url
     assert h.world.asana.is_live(gid)
+
+
+# -- answers that are not what GitHub sends ---------------------------------------------------
+
+GARBAGE = {
+    "an HTML page": "<html><body>Service Unavailable</body></html>",
+    "an empty body": "",
+    "JSON without data": {"message": "ok"},
+}
+
+
+@pytest.mark.parametrize("answer", list(GARBAGE))
+def test_a_garbage_graphql_answer_is_never_read_as_a_deleted_issue(
+    harness: Harness, clock: FakeClock, answer: str
+) -> None:
+    # Read as "no such issue", a proxy's page would make the run delete the issue's task.
+    h = harness
+    issue = new_issue(h, title="Still here")
+    assert h.event("labeled", issue.number, label="CSH").code == 0
+    gid = only_task(h, issue).gid
+    h.world.server.reset_log()
+    h.world.server.inject(
+        "github", method="POST", path=GRAPHQL, status=200, body=GARBAGE[answer], times=10_000
+    )
+    path = h.write_event("issues", "edited", issue.number)
+
+    result = h.cli("issue", "--event", str(path), "--event-name", "issues", policy=clock.policy())
+
+    assert_clean_exit(result.code, result.stdout, result.stderr)
+    assert result.code == 1
+    assert result.stderr.startswith("error: GitHub API error"), result.stderr
+    assert h.world.asana.is_live(gid)
+    assert h.world.server.count("asana", writes=True) == 0
+
+
+def test_a_garbage_graphql_answer_during_reconcile_deletes_nothing(
+    harness: Harness, clock: FakeClock
+) -> None:
+    h = harness
+    issues = many_issues(h, 5)
+    assert h.cli("reconcile").code == 0
+    h.world.server.reset_log()
+    h.world.server.inject("github", method="POST", path=GRAPHQL, status=200, body="", times=10_000)
+
+    result = h.cli("reconcile", policy=clock.policy())
+
+    assert result.code == 1, result.stderr
+    assert h.world.server.count("asana", writes=True) == 0
+    for issue in issues:
+        assert len(tasks_for(h, URL.format(issue.number))) == 1
+
+
+@pytest.mark.parametrize("answer", list(GARBAGE))
+def test_a_garbage_rest_answer_when_locating_a_moved_issue_deletes_nothing(
+    harness: Harness, clock: FakeClock, answer: str
+) -> None:
+    h = harness
+    gh = h.world.github
+    gh.add_repo("example-org/elsewhere", labels=["CSH", "community:example-university"])
+    issue = new_issue(h, title="Moved while GitHub misbehaved")
+    assert h.cli("reconcile").code == 0
+    gid = only_task(h, issue).gid
+    gh.transfer_issue(REPO, issue.number, "example-org/elsewhere")
+    h.world.server.inject(
+        "github", method="GET", path=ISSUE, status=200, body=GARBAGE[answer], times=10_000
+    )
+
+    result = h.cli("reconcile", policy=clock.policy())
+
+    assert_clean_exit(result.code, result.stdout, result.stderr)
+    assert h.world.asana.is_live(gid), result.stdout

@@ -93,9 +93,17 @@ def test_an_asana_outage_during_a_1000_issue_backfill_is_recovered(
     made = live_tasks_by_url(h.world, h.seeded.url_field)
     assert 100 < len(made) < ISSUES  # the outage hit in the middle
     assert all(len(t) == 1 for t in made.values())
+    orphans = sum(1 for [t] in made.values() if t.parent is None)
 
     server.clear_faults()
+    before = server.count("asana", writes=True)
     recovered = h.cli("-q", "reconcile", policy=clock.policy())
+    print(
+        f"outage ({outage}) after {BEFORE_OUTAGE} Asana requests: {len(made)} tasks made, "
+        f"{orphans} without their parent yet; recovery: "
+        f"{server.count('asana', writes=True) - before} Asana writes; "
+        f"retry waits of the failed run: {clock.sleeps[:5]}"
+    )
 
     assert recovered.code == 0, recovered.stderr
     assert_backfilled(h, issues)

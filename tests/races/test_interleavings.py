@@ -71,7 +71,10 @@ STEPS = {
     "close duplicate": Step("close duplicate", "closed", _close("duplicate")),
     "reopen": Step("reopen", "reopened", lambda gh, i: gh.reopen_issue(i.repo, i.number)),
     "label": Step(
-        "label", "labeled", lambda gh, i: gh.add_issue_label(i.repo, i.number, "CSH"), (("label", "CSH"),)
+        "label",
+        "labeled",
+        lambda gh, i: gh.add_issue_label(i.repo, i.number, "CSH"),
+        (("label", "CSH"),),
     ),
     "unlabel": Step(
         "unlabel",
@@ -210,7 +213,9 @@ class Driver:
         return self.h.process("issue", "--event", str(path), "--event-name", "issues")
 
 
-def expected(gh: GitHubState, issue: Issue, communities: dict[str, str]) -> tuple[str, bool, str] | None:
+def expected(
+    gh: GitHubState, issue: Issue, communities: dict[str, str]
+) -> tuple[str, bool, str] | None:
     """From GitHub alone: (name, completed, parent gid) of the issue's task, or None."""
     dropped = issue.state == "closed" and issue.state_reason in {"not_planned", "duplicate"}
     if issue.deleted or dropped or "CSH" not in issue.labels:
@@ -239,13 +244,14 @@ def test_twenty_interleavings_end_in_the_state_github_implies(harness: Harness) 
     # The events alone already leave at most one task per issue (no duplicate waits for
     # reconcile); a stale read racing a later change may leave a field behind, reconcile's job.
     assert duplicates(h.world, h.seeded.url_field) == {}
-    h.world.server.reset_log()
     reconciled = h.cli("reconcile")
     assert reconciled.code == 0, reconciled.stderr
     repaired = reconciled.stdout.splitlines()
-    print(f"{sum(s.processes for s in scenarios)} processes, "
-          f"{sum(s.overlapping for s in scenarios)} started while another ran; "
-          f"reconcile repaired {len(repaired)}: {repaired}")
+    print(
+        f"{sum(s.processes for s in scenarios)} processes, "
+        f"{sum(s.overlapping for s in scenarios)} started while another ran; "
+        f"reconcile repaired {len(repaired)}: {repaired}"
+    )
 
     tasks = live_tasks_by_url(h.world, h.seeded.url_field)
     gh = h.world.github

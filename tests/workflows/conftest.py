@@ -2,8 +2,9 @@
 
 A `Machine` is one runner: a workspace that holds the config (as a checkout would), the
 emulated GitHub, Asana and Slack behind the API URLs, the repository's secrets set to the
-emulator's tokens, and the workflow's own GITHUB_TOKEN set to a token the emulator refuses, so
-a step that fell back to it instead of the secret would fail.
+emulator's tokens, and the workflow's own GITHUB_TOKEN set to a token that, as on GitHub, may
+use issues but not Projects, so a step that fell back to it instead of the secret fails to
+read the board.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class Machine:
             result.summary,
             json.dumps([s.outputs for s in result.all_steps()]),
         ]
-        secrets = [self.world.github_token, self.world.asana_token]
+        secrets = [self.world.github_token, self.world.asana_token, self.runner.github_token]
         return [s for s in secrets if any(s in text for text in texts)]
 
 
@@ -115,6 +116,8 @@ def make_machine(
     temp.mkdir()
     config = seeded.config_yaml(rate_limit=100_000, extra=OFFICE_HOURS_CONFIG)
     (workspace / ".github" / "community-sync.yml").write_text(config, encoding="utf-8")
+    # What the reusable workflow's second checkout puts there: community-sync at its commit.
+    (workspace / ".community-sync").symlink_to(ROOT, target_is_directory=True)
     env = world.env()
     runner = Runner(
         workspace=workspace,
@@ -135,6 +138,9 @@ def make_machine(
         remote={PLACEHOLDER: WORKFLOWS / "community-sync.yml"},
         install_stand_in=install_stand_in,
     )
+    # The workflow's own GITHUB_TOKEN, as GitHub makes it: good for issues, refused by Projects.
+    world.server.tokens["github"].add(runner.github_token)
+    world.github.project_denied_tokens.add(runner.github_token)
     return Machine(world, seeded, runner, clock, seed)
 
 

@@ -8,13 +8,16 @@ GITHUB_STEP_SUMMARY, GITHUB_ACTION_PATH, ...); reads the file commands back (out
 summary); passes inputs, secrets and outputs between a caller, a reusable workflow and a
 composite action; resolves `./` against the workspace and `$/` against this repository.
 
-What it does not: third-party actions (`owner/repo@sha`) are recorded and skipped (checkout,
-setup-python, cache, app token); the workspace is prepared by the test instead. One step is
-skipped on purpose: a composite action's step with `id: install` (pip install), whose effect,
-the `community-sync` command in `$CS_HOME/venv/bin`, is stood in for by a shim that runs the
-package under test. It is stricter than the runner where that catches glue errors: an unknown
-`with:` key, a missing required input, a `${{ }}` it cannot evaluate, or a reusable workflow
-that asks for more permissions than its caller grants all raise HarnessError.
+What it does not: third-party actions (`owner/repo@sha`) are recorded and not run (checkout,
+setup-python, cache, app token); the test prepares their effect (the workspace) or gives their
+outputs (`stand_in_outputs`). One step is skipped on purpose: a composite action's step with
+`id: install` (pip install), whose effect, the `community-sync` command in `$CS_HOME/venv/bin`,
+is stood in for by a shim that runs the package under test (`run_install=True` runs it for
+real, for the test of the install itself).
+
+It is stricter than the runner where that catches glue errors: an unknown `with:` key, a
+missing required input, a `${{ }}` it cannot evaluate, or a reusable workflow that asks for
+more permissions than its caller grants all raise HarnessError.
 """
 
 from __future__ import annotations
@@ -126,6 +129,9 @@ class Runner:
     graphql_url: str = "https://api.github.com/graphql"
     remote: dict[str, Path] = field(default_factory=dict)  # "owner/repo/path@ref" -> file
     install_stand_in: Callable[[Mapping[str, str]], None] | None = None
+    run_install: bool = False  # run the `id: install` step for real (tests of the install)
+    # Outputs a skipped third-party action is taken to have given, by its name before `@`.
+    stand_in_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     _count: itertools.count[int] = field(default_factory=itertools.count)
 
     # -- entry points ----------------------------------------------------------------------
@@ -148,7 +154,8 @@ class Runner:
         given = inputs if inputs is not None else payload.get("inputs") or {}
         typed = self._typed_inputs(workflow, event_name, given)
         secrets = dict(self.secrets)
-        return self._job(workflow, job_id, github, typed, secrets, permissions=None)
+        identity = {"workflow_repository": self.repository, "workflow_sha": github["sha"]}
+        return self._job(workflow, job_id, github, typed, secrets, None, identity)
 
     # -- jobs ------------------------------------------------------------------------------
     def _job(
@@ -159,9 +166,10 @@ class Runner:
         inputs: dict[str, Any],
         secrets: dict[str, str],
         permissions: Mapping[str, str] | None,
+        identity: Mapping[str, str] | None = None,
     ) -> JobResult:
         job = workflow["jobs"][job_id]
-        contexts = self._contexts(github, inputs, secrets)
+        contexts = {**self._contexts(github, inputs, secrets), "job": dict(identity or {})}
         if not condition(job.get("if"), contexts):
             return JobResult(job_id, ran=False)
         granted = job.get("permissions", workflow.get("permissions", {}))
@@ -242,10 +250,11 @@ class Runner:
             _check_keys(passed, call.get("secrets") or {}, f"{job_id} -> {path.name} secrets")
             secrets = {k: to_string(interpolate(v, contexts)) for k, v in passed.items()}
         github = contexts["github"]
+        identity = _identity(job["uses"], contexts)
         result = JobResult(job_id, ran=True, outcome="success")
         jobs: dict[str, Any] = {}
         for inner in called["jobs"]:
-            inner_result = self._job(called, inner, github, inputs, secrets, granted)
+            inner_result = self._job(called, inner, github, inputs, secrets, granted, identity)
             result.called.append(inner_result)
             result.summary += inner_result.summary
             jobs[inner] = {"outputs": inner_result.outputs, "result": inner_result.outcome}
@@ -275,11 +284,15 @@ class Runner:
         if uses and not (uses.startswith("./") or uses.startswith("$/")):
             if not SHA.match(uses.rpartition("@")[2]):
                 raise HarnessError(f"{uses}: not pinned to a commit")
-            return StepResult(name, "skipped", uses=uses, note="third-party action: not run")
+            for value in (step.get("with") or {}).values():
+                interpolate(value, contexts)  # not run, but every expression must evaluate
+            outputs = dict(self.stand_in_outputs.get(uses.partition("@")[0], {}))
+            note = "third-party action: not run, its effect is prepared by the test"
+            return StepResult(name, "success", uses=uses, outputs=outputs, note=note)
         env = {**state.env, **_env(step.get("env"), contexts)}
         if uses:
             return self._composite(name, uses, step, contexts, state, github, env)
-        if action_path is not None and step.get("id") == "install":
+        if action_path is not None and step.get("id") == "install" and not self.run_install:
             if self.install_stand_in is not None:
                 self.install_stand_in(env)
             return StepResult(name, "skipped", note="install: stood in by the test harness")
@@ -471,6 +484,14 @@ class _JobState:
     summary: list[str]
     path: list[str] = field(default_factory=list)
     status: str = "success"
+
+
+def _identity(uses: str, contexts: Mapping[str, Any]) -> dict[str, str]:
+    """`job.workflow_repository` and `job.workflow_sha` inside a called workflow."""
+    if uses.startswith(("./", "$/")):
+        return dict(contexts.get("job") or {})
+    path, _, ref = uses.partition("@")
+    return {"workflow_repository": "/".join(path.split("/")[:2]), "workflow_sha": ref}
 
 
 def _env(block: Mapping[str, Any] | None, contexts: Mapping[str, Any]) -> dict[str, str]:

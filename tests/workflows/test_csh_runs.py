@@ -197,3 +197,19 @@ def test_the_central_template_reconciles_every_repository(machine: Machine) -> N
     assert len(tasks_for(m, issue)) == 1
     assert result.outputs["action"] == "updated"
     assert [job.ran for job in others] == [False, False]
+
+
+def test_without_the_github_secret_the_report_says_what_it_could_not_check(
+    machine: Machine,
+) -> None:
+    """csh-hours falls back to the workflow's GITHUB_TOKEN, which cannot read the board."""
+    m = machine
+    seed_hours(m.world, m.seeded)
+    del m.runner.secrets["COMMUNITY_SYNC_GITHUB_TOKEN"]
+
+    result = m.run("csh-hours.yml", "hours", "schedule", {"schedule": "17 7 * * 1"})
+
+    assert_ran(result)
+    assert "over contract" in result.summary
+    assert "::warning::" in result.log and "Projects need a GitHub App token" in result.log
+    assert m.leaked(result) == []

@@ -151,3 +151,21 @@ def test_the_central_template_runs_rotate_queue_and_publish_in_order(
     assert [job.outputs["action"] for job in result.called] == ["unchanged", "created", "created"]
     assert len(agenda_issues(m)) == 1
     assert m.leaked(result) == []
+
+
+def test_the_agenda_by_hand_through_the_central_template(oh_machine: Machine) -> None:
+    m = oh_machine
+    payload = {"inputs": {"command": "agenda", "dry-run": False}}
+
+    jobs = {
+        job: m.run("central-workflow.yml", job, "workflow_dispatch", payload, folder=EXAMPLES)
+        for job in ("reconcile", "hours", "office-hours", "by-hand")
+    }
+
+    assert [job for job, result in jobs.items() if result.ran] == ["by-hand"]
+    result = jobs["by-hand"]
+    assert_ran(result)
+    assert result.outputs["session"] == "2026-01-21"
+    assert "# Office hours 2026-01-21" in result.summary  # the agenda itself
+    assert m.world.server.count("github", writes=True) == 0
+    assert agenda_issues(m) == []

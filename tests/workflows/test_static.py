@@ -49,6 +49,7 @@ PERMISSIONS = {
     ("central-workflow.yml", "reconcile"): ISSUES,
     ("central-workflow.yml", "hours"): ISSUES,
     ("central-workflow.yml", "office-hours"): ISSUES,
+    ("central-workflow.yml", "by-hand"): ISSUES,
 }
 CONCURRENCY = {
     "ci.yml": ("ci-${{ github.ref }}", True),
@@ -208,22 +209,34 @@ def test_no_expression_is_pasted_into_a_script(path: Path) -> None:
 
 
 def test_this_repositorys_actions_are_used_from_this_commit() -> None:
-    """`$/` runs the actions at the workflow's own commit: no checkout can swap them."""
+    """`$/` runs the actions at the workflow's own commit: no checkout can swap them. The
+    reusable workflow runs in its caller's repository, so it checks out its own first."""
     for path in WORKFLOWS:
-        for step in steps_of(load_yaml(path)):
-            uses = step.get("uses", "")
-            assert not uses.startswith("./"), f"{path.name}: {uses}"
-            if "actions/csh-sync" in uses or "actions/office-hours" in uses:
-                assert uses in ("$/actions/csh-sync", "$/actions/office-hours")
+        uses = [s.get("uses", "") for s in steps_of(load_yaml(path))]
+        ours = [u for u in uses if "actions/csh-sync" in u or "actions/office-hours" in u]
+        prefix = "./.community-sync/" if path.name == "community-sync.yml" else "$/"
+        assert all(u.startswith(prefix + "actions/") for u in ours), f"{path.name}: {ours}"
+        assert not any(u.startswith("./") and not u.startswith("./.community-sync/") for u in uses)
+
+
+def test_the_reusable_workflow_checks_out_its_own_commit() -> None:
+    steps = load("community-sync.yml")["jobs"]["run"]["steps"]
+    [own] = [s for s in steps if s.get("with", {}).get("path") == ".community-sync"]
+    assert own["with"]["repository"] == "${{ job.workflow_repository }}"
+    assert own["with"]["ref"] == "${{ job.workflow_sha }}"
+    assert steps.index(own) < min(
+        i for i, s in enumerate(steps) if s.get("uses", "").startswith("./.community-sync/")
+    )
 
 
 @pytest.mark.parametrize("path", WORKFLOWS + EXAMPLES, ids=lambda p: p.name)
 def test_every_use_of_an_action_gives_known_inputs_and_the_required_ones(path: Path) -> None:
     for step in steps_of(load_yaml(path)):
         uses = step.get("uses", "")
-        if not uses.startswith("$/actions/"):
+        local = uses.removeprefix("$/").removeprefix("./.community-sync/")
+        if local == uses or not local.startswith("actions/"):
             continue
-        declared = load_yaml(ROOT / uses[2:] / "action.yml")["inputs"]
+        declared = load_yaml(ROOT / local / "action.yml")["inputs"]
         given = set(step.get("with") or {})
         assert given <= set(declared), f"{path.name}: {sorted(given - set(declared))}"
         required = {k for k, spec in declared.items() if spec.get("required")}

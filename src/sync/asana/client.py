@@ -22,6 +22,7 @@ from sync.retry import RetryPolicy, Transient
 T = TypeVar("T")
 PAGE_SIZE = 100
 DEFAULT_BASE_URL = "https://app.asana.com/api/1.0"
+NOT_JSON = "the answer is not Asana's JSON (is ASANA_BASE_URL the API root?)"
 
 
 class AsanaClient:
@@ -69,7 +70,10 @@ class AsanaClient:
 
         def attempt() -> T:
             self.pacer.wait()
-            return _classified(lambda: fn(*args, _request_timeout=timeout, **kwargs))
+            result = _classified(lambda: fn(*args, _request_timeout=timeout, **kwargs))
+            if isinstance(result, bytes | str):  # the SDK hands back what is not JSON as is
+                raise ApiFailure("Asana", f"{what}: {NOT_JSON}")
+            return result
 
         return self.policy.run(attempt, what=what, idempotent=idempotent, recover=recover)
 
@@ -80,7 +84,7 @@ class AsanaClient:
         query = {**opts, "limit": PAGE_SIZE}
         while True:
             page = self.call(fn, *args, query, what=what, full_payload=True)
-            yield from page.get("data") or []
+            yield from _records(page, what)
             next_page = page.get("next_page")
             if not next_page:
                 return
@@ -139,7 +143,7 @@ class AsanaClient:
             what=f"list users of workspace {workspace}",
             full_payload=True,
         )
-        return [u for u in page.get("data") or [] if u]
+        return [u for u in _records(page, f"list users of workspace {workspace}") if u]
 
     def all_workspaces(self) -> list[dict[str, Any]]:
         """Every workspace the token can see, with gid and name."""
@@ -234,6 +238,14 @@ class AsanaClient:
         )
 
 
+def _records(page: Any, what: str) -> list[Any]:
+    """The records of a list answer; an answer without them is a failure, never "none"."""
+    records = page.get("data") if isinstance(page, dict) else None
+    if not isinstance(records, list):  # read as empty, every task would be created again
+        raise ApiFailure("Asana", f"{what}: {NOT_JSON}")
+    return records
+
+
 def _or_none(read: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
     """The record ``read`` returns, or None when Asana answers 404 (or 403: not visible)."""
     try:
@@ -271,6 +283,8 @@ def _from_api_exception(exc: ApiException) -> Exception:
         )
     if status >= 500 or status == 0:
         return Transient("Asana", f"server error {status}: {message}", status=status)
+    if status == 401:  # as for GitHub: name the variable to fix
+        message = f"{message}: check ASANA_TOKEN"
     return ApiFailure("Asana", message, status)
 
 

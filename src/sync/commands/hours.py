@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ def run(args: argparse.Namespace, context: Context) -> int:
     today: date = args.date or datetime.now(UTC).date()
     github = None if args.community else _github(context)
     data = collect_hours(context.asana(), asana_config, csh, communities, today, github)
+    # A note may quote an API's error, and an API may quote the token: scrub before the
+    # report escapes Markdown (an escaped token no longer matches the secret).
+    data = replace(data, notes=tuple(context.runtime.scrub(note) for note in data.notes))
     for note in data.notes:
         context.runtime.warning(note)
     text = _render(data, today, single=args.community is not None)
@@ -65,7 +69,7 @@ def _publish(runtime: Runtime, text: str, output: str | None) -> None:
     """The report to stdout or the file, and to the job summary in Actions."""
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(runtime.scrub(text), encoding="utf-8")
         except OSError as err:
             raise UsageError(f"--output {output}: cannot write the file ({err.strerror})") from None
         runtime.info(f"wrote the hours report to {output}")

@@ -140,7 +140,7 @@ def _emit(runtime: Runtime, agenda: str, output: Path | None) -> None:
         runtime.stdout.flush()
         return
     try:
-        output.write_text(agenda, encoding="utf-8")
+        output.write_text(runtime.scrub(agenda), encoding="utf-8")
     except OSError as err:
         raise UsageError(f"{output}: cannot write the agenda ({err.strerror})") from None
     runtime.info(f"wrote the agenda to {output}")

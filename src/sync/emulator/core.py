@@ -139,6 +139,7 @@ class Recorded:
     body: bytes
     status: int
     fault: str | None = None
+    at: float = 0.0  # time.monotonic() when answered, to measure request rates
 
     @property
     def is_write(self) -> bool:
@@ -362,7 +363,7 @@ def _record(
     emulator: Emulator, service: str, request: Request, status: int, fault: str | None
 ) -> None:
     entry = Recorded(service, request.method, request.path, request.query, request.body, status)
-    entry.fault = fault
+    entry.fault, entry.at = fault, time.monotonic()
     with emulator.lock:
         emulator.requests.append(entry)
 

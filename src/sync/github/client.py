@@ -108,6 +108,9 @@ class GitHubClient:
             raise Transient("GitHub", "no answer before the timeout") from None
         _raise_for_http(response.status_code, response.headers, _json(response))
         body = _json(response)
+        if "data" not in body and not body.get("errors"):
+            # A proxy's page or an empty answer: read as data, it would say "no such issue".
+            raise Transient("GitHub", f"answered HTTP {response.status_code} without GraphQL data")
         errors = body.get("errors") or []
         if allow_missing:
             errors = [

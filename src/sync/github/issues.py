@@ -18,6 +18,7 @@ from sync.mirror.model import IssueNode, LinkComment
 
 MARKER = "<!-- community-sync:task={gid} -->"
 MARKER_RE = re.compile(r"<!-- community-sync:task=(\d+) -->")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 PARENT_DEPTH = 8  # GitHub nests sub-issues at most 8 levels deep
 SUBTREE_BATCH = 10  # parents per query: 10 x 100 sub-issues x ~370 nodes < 500,000
 
@@ -50,7 +51,7 @@ NODE_FIELDS = (
     + """
 fragment NodeFields on Issue {
   ...CoreFields
-  comments(first: 100) { nodes { id databaseId body } }
+  comments(first: 100) { totalCount nodes { id databaseId body } }
   subIssues(first: 100) { totalCount nodes { ...ChildFields } }
 }
 """
@@ -196,9 +197,8 @@ def _field_value(value: Mapping[str, Any]) -> Any:
     if kind == "ProjectV2ItemFieldDateValue":
         raw = value.get("date")
         return date.fromisoformat(raw[:10]) if raw else None
-    if kind == "ProjectV2ItemFieldSingleSelectValue":
-        return value.get("name")
-    return value.get("text")
+    text = value.get("name" if kind == "ProjectV2ItemFieldSingleSelectValue" else "text")
+    return clean_text(text) if isinstance(text, str) else text
 
 
 def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkComment | None:
@@ -220,7 +220,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         number=int(data["number"]),
         url=data["url"],
         node_id=data["id"],
-        title=data.get("title") or "",
+        title=clean_text(data.get("title") or ""),
         body=data.get("body") or "",
         state=str(data.get("state", "OPEN")).lower(),
         state_reason=_reason(data.get("stateReason")),
@@ -233,6 +233,11 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         comments_complete=_all_comments_read(data.get("comments")),
         children=tuple(parse_issue(child, board) for child in children if child),
     )
+
+
+def clean_text(text: str) -> str:
+    """Text as Asana can store it: NULs dropped, lone surrogates (JSON may escape them) replaced."""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
 
 
 def _all_comments_read(comments: Any) -> bool:
@@ -382,8 +387,10 @@ def locate_issue(gh: GitHubClient, repo: str, number: int) -> tuple[str, int] | 
         if failure.status in (404, 410):
             return None
         raise
-    match = re.search(r"/([^/]+/[^/]+)/issues/(\d+)$", url or "")
-    return (match.group(1), int(match.group(2))) if match else None
+    match = re.search(r"/([^/]+/[^/]+)/issues/(\d+)$", url) if isinstance(url, str) else None
+    if match is None:  # not "gone": read as deleted, its task would be deleted
+        raise ApiFailure("GitHub", f"locate {repo}#{number}: the answer holds no issue URL")
+    return match.group(1), int(match.group(2))
 
 
 # -- writes ---------------------------------------------------------------------------------

@@ -3,11 +3,28 @@ marker, and edited in place when the task or the community's contract state chan
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sync.config import Community
 from sync.github.issues import MARKER
 from sync.hours.usage import format_hours
+from sync.mirror.model import TaskSnapshot
 
 TASK_URL = "https://app.asana.com/0/{project}/{gid}"
+# A task this old with no link comment lost it (or predates the mirror): post one then. A
+# younger one may belong to a run that is about to post it, and two would be one too many.
+LOST_COMMENT_AGE = timedelta(minutes=10)
+
+
+def comment_missing(task: TaskSnapshot | None, now: datetime) -> bool:
+    """True when a task's issue should get the link comment no run has posted."""
+    if task is None or not task.created_at:
+        return False
+    try:
+        created = datetime.fromisoformat(task.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return now - created >= LOST_COMMENT_AGE
 
 
 def link_comment_text(project: str, gid: str, over_contract: str | None) -> str:

@@ -18,6 +18,7 @@ from sync.github import issues as gh_issues
 from sync.github.issues import IssueRead
 from sync.mirror.apply import Applier, gids_from
 from sync.mirror.desired import desired_for_tree
+from sync.mirror.link_comment import comment_missing
 from sync.mirror.model import Ancestor, Desired, DesiredTask, IssueNode, Removal
 from sync.mirror.plan import (
     AddToProject,
@@ -30,7 +31,7 @@ from sync.mirror.plan import (
     ReopenIssue,
     UpdateTask,
 )
-from sync.mirror.planner import TaskIndex, plan_tasks
+from sync.mirror.planner import TaskIndex, oldest_first, plan_tasks
 from sync.mirror.sync import ISSUE_URL, Mirror
 
 GUARD_WINDOW = timedelta(hours=24)  # close guard: only closes reconcile may have missed
@@ -71,7 +72,7 @@ class Reconciler:
         desired = self.mirror.resolve_assignees(desired, index)
         fields = self.mirror.fields()
         plan.changes[:0] = plan_tasks(desired, index, self.mirror.asana_config.project, fields)
-        plan.changes += self._new_link_comments(trees, plan)
+        plan.changes += self._new_link_comments(trees, plan, index)
         report = ReconcileReport(issues=sum(len(root.walk()) for root, _ in trees))
         report.warnings = list(dict.fromkeys(plan.warnings))
         self._apply(plan, index, report)
@@ -161,21 +162,34 @@ class Reconciler:
 
     # -- link comments for the tasks this run creates ----------------------------------------
     def _new_link_comments(
-        self, trees: list[tuple[IssueNode, Ancestor | None]], plan: Plan
+        self, trees: list[tuple[IssueNode, Ancestor | None]], plan: Plan, index: TaskIndex
     ) -> list[Change]:
+        """Link comments for the tasks this run creates and the ones lost earlier (see
+        LOST_COMMENT_AGE), up to the hourly budget."""
         created = {c.desired.url for c in plan.changes if isinstance(c, CreateTask)}
         comments: list[Change] = []
         for root, _ in trees:
-            for node in root.walk():
-                wanted = node.url in created and node.has_label(self.mirror.csh.label)
-                if wanted and node.link_comment is None and node.comments_complete:
-                    comments.append(LinkComment(node.repo, node.number, node.url, None))
+            comments += [
+                LinkComment(node.repo, node.number, node.url, None)
+                for node in root.walk()
+                if self._wants_comment(node, created, index)
+            ]
         if len(comments) > MAX_NEW_COMMENTS:
             plan.warnings.append(
                 f"{len(comments) - MAX_NEW_COMMENTS} link comments left for the next run "
                 "(GitHub limits how many comments a token may post an hour)"
             )
         return comments[:MAX_NEW_COMMENTS]
+
+    def _wants_comment(self, node: IssueNode, created: set[str], index: TaskIndex) -> bool:
+        """A labeled, live issue with no link comment (all its comments were read) whose task
+        this run creates, or whose task lost its comment."""
+        if node.link_comment is not None or not node.comments_complete or node.dropped:
+            return False
+        if not node.has_label(self.mirror.csh.label):
+            return False
+        tasks = oldest_first(index.get(node.url) or [])
+        return node.url in created or (bool(tasks) and comment_missing(tasks[0], self.now))
 
     # -- applying ----------------------------------------------------------------------------
     def _apply(self, plan: Plan, index: TaskIndex, report: ReconcileReport) -> None:
@@ -199,7 +213,7 @@ class Reconciler:
             done = len(applier.done)
             raise ApiFailure(
                 failure.service,
-                f"{failure} (after {done} of {len(plan.changes)} changes; "
+                f"{failure.detail} (after {done} of {len(plan.changes)} changes; "
                 "the next run finishes the job)",
                 failure.status,
             ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.asana.client import AsanaClient
@@ -28,7 +29,12 @@ from sync.hours.usage import used_hours
 from sync.mirror.apply import Applier, gids_from
 from sync.mirror.desired import Rules, community_of, desired_for_tree
 from sync.mirror.event import Target
-from sync.mirror.link_comment import link_comment_text, over_contract_line, over_contract_of
+from sync.mirror.link_comment import (
+    comment_missing,
+    link_comment_text,
+    over_contract_line,
+    over_contract_of,
+)
 from sync.mirror.model import (
     Ancestor,
     Desired,
@@ -49,7 +55,7 @@ from sync.mirror.plan import (
     ReopenIssue,
     UpdateTask,
 )
-from sync.mirror.planner import TaskIndex, plan_tasks
+from sync.mirror.planner import TaskIndex, oldest_first, plan_tasks
 
 ISSUE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)$")
 
@@ -75,8 +81,8 @@ class Mirror:
     asana_config: AsanaConfig
     csh: CshConfig
     dry_run: bool = False
-    post_missing_comments: bool = False
     verify_creates: bool = True
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     _fields: FieldMap | None = None
     _listed: list[TaskSnapshot] = field(default_factory=list)
     _emails: dict[str, str] | None = (
@@ -234,7 +240,10 @@ class Mirror:
             creating = any(
                 isinstance(c, CreateTask) and c.desired.url == node.url for c in plan.changes
             )
-            if creating or self.post_missing_comments:
+            # The run that creates the task posts it. Otherwise a comment is missing only when
+            # every comment was read and the task is old enough (see LOST_COMMENT_AGE).
+            task = _primary(index, node.url)
+            if creating or (node.comments_complete and comment_missing(task, self.now)):
                 return [LinkComment(node.repo, node.number, node.url, None, over)]
             return []
         gid = gids_from(index).get(node.url) or gids_from(index).get(target.old_url or "")
@@ -308,6 +317,11 @@ class Mirror:
         if action == "deleted":
             gid = next((c.gid for c in plan.changes if isinstance(c, DeleteTask)), gid)
         return Outcome(target, action, gid, applied.lines, plan.warnings + applied.warnings)
+
+
+def _primary(index: TaskIndex, url: str) -> TaskSnapshot | None:
+    tasks = index.get(url) or []
+    return oldest_first(tasks)[0] if tasks else None
 
 
 def _is_email(value: str | None) -> bool:
