@@ -6,15 +6,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sync.actions_runtime import Runtime
-from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
-from sync.asana.pacer import Pacer
 from sync.config import Config, load_config
 from sync.errors import MissingTokenError, UsageError
-from sync.github.client import DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, GitHubClient
 from sync.retry import RetryPolicy
+
+if TYPE_CHECKING:  # the SDKs load hundreds of modules: only commands that call an API pay
+    from sync.asana.client import AsanaClient
+    from sync.github.client import GitHubClient
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "ASANA_TOKEN", "ASANA_ACCESS_TOKEN", "SLACK_WEBHOOK_URL")
 
@@ -45,6 +47,8 @@ class Context:
     def github(self) -> GitHubClient:
         """The GitHub client (exit 2 when GITHUB_TOKEN is missing)."""
         if self._github is None:
+            from sync.github.client import DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, GitHubClient
+
             token = (self.env.get("GITHUB_TOKEN") or "").strip()  # pasted secrets end in \n
             if not token:
                 raise MissingTokenError("GITHUB_TOKEN", "a token that can read issues")
@@ -60,6 +64,9 @@ class Context:
     def asana(self) -> AsanaClient:
         """The Asana client (exit 2 when neither ASANA_TOKEN nor ASANA_ACCESS_TOKEN is set)."""
         if self._asana is None:
+            from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
+            from sync.asana.pacer import Pacer
+
             token = (
                 self.env.get("ASANA_TOKEN") or self.env.get("ASANA_ACCESS_TOKEN") or ""
             ).strip()

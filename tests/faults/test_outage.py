@@ -8,8 +8,6 @@ present exactly once, in the right place; the run after that must write nothing.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from sync.emulator.github_state import Issue
@@ -75,7 +73,6 @@ def test_an_asana_outage_during_a_1000_issue_backfill_is_recovered(
     harness: Harness, clock: FakeClock, outage: str
 ) -> None:
     h = harness
-    started = time.monotonic()
     issues = seed(h)
     server = h.world.server
     # The first BEFORE_OUTAGE Asana requests pass (a no-op fault takes them), then Asana is down.
@@ -112,4 +109,3 @@ def test_an_asana_outage_during_a_1000_issue_backfill_is_recovered(
     assert again.code == 0, again.stderr
     assert server.count(writes=True) == writes  # nothing left to do
     assert_nothing_invalid_sent(h.world)
-    assert time.monotonic() - started < 60

@@ -11,9 +11,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-import asana
 import urllib3
-from asana.rest import ApiException
 
 from sync.asana.pacer import Pacer
 from sync.errors import ApiFailure
@@ -37,6 +35,8 @@ class AsanaClient:
         pacer: Pacer | None = None,
         timeout: float = 30.0,
     ) -> None:
+        import asana  # the SDK loads ~60 modules: only when a client is made
+
         configuration = asana.Configuration()
         configuration.access_token = token
         configuration.host = base_url.rstrip("/")
@@ -258,6 +258,8 @@ def _or_none(read: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
 
 def _classified(send: Callable[[], T]) -> T:
     """Run one SDK request and turn its failures into Transient or ApiFailure."""
+    from asana.rest import ApiException
+
     try:
         return send()
     except ApiException as exc:
@@ -272,7 +274,7 @@ def _classified(send: Callable[[], T]) -> T:
         raise Transient("Asana", f"connection failed ({exc.__class__.__name__})") from None
 
 
-def _from_api_exception(exc: ApiException) -> Exception:
+def _from_api_exception(exc: Any) -> Exception:
     status = int(exc.status or 0)
     message = _error_message(exc.body) or str(exc.reason or "error")
     headers = exc.headers or {}

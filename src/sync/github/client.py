@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
-from github import Auth, Github, GithubException
 
 from sync.errors import ApiFailure
 from sync.retry import RetryPolicy, Transient
@@ -40,6 +39,8 @@ class GitHubClient:
         timeout: float = 30.0,
         write_interval: float = 1.0,
     ) -> None:
+        from github import Auth, Github  # PyGithub loads ~180 modules: only when a client is made
+
         self.rest = Github(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
@@ -209,6 +210,8 @@ def _about_projects(errors: list[Any]) -> bool:
 
 
 def _classified(fn: Callable[[], T]) -> T:
+    from github import GithubException
+
     try:
         return fn()
     except GithubException as exc:
