@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-import sync.context
+import sync.asana.client
 from sync.asana.client import AsanaClient
 from sync.emulator.github_state import Issue
 from sync.emulator.seed import REPO
@@ -212,8 +212,9 @@ def test_connection_resets_are_retried(harness: Harness, clock: FakeClock, name:
 def short_timeout(monkeypatch: pytest.MonkeyPatch) -> float:
     """Asana clients built by the CLI give up waiting for an answer after 0.3 s."""
     timeout = 0.3
+    # The context imports the client class when it makes the client: patch it at its home.
     monkeypatch.setattr(
-        sync.context, "AsanaClient", functools.partial(AsanaClient, timeout=timeout)
+        sync.asana.client, "AsanaClient", functools.partial(AsanaClient, timeout=timeout)
     )
     return timeout
 

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-import sync.context
+import sync.github.client
 from sync.emulator.github_state import Issue
 from sync.emulator.seed import REPO
 from sync.github.client import GitHubClient
@@ -108,7 +108,9 @@ def test_a_graphql_answer_slower_than_the_timeout_is_retried(
     harness: Harness, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
-    monkeypatch.setattr(sync.context, "GitHubClient", functools.partial(GitHubClient, timeout=0.3))
+    monkeypatch.setattr(
+        sync.github.client, "GitHubClient", functools.partial(GitHubClient, timeout=0.3)
+    )
     h.world.server.inject("github", kind="delay", method="POST", path=GRAPHQL, seconds=0.7)
 
     issue, result = labeled(h, clock)
