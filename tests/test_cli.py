@@ -15,7 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from sync.emulator import World
 from sync.emulator.github_webhooks import webhook_payload
 from sync.emulator.seed import REPO, Seeded, seed_csh
 from sync.retry import RetryPolicy
+from tests.fakes import FakeClock
 
 GITHUB_TOKEN = "ghp_SECRETSECRET123"
 ASANA_TOKEN = "2/1200000000000000/1209999999999999:asanaSECRETSECRET456"
@@ -450,19 +451,6 @@ def test_event_for_a_non_csh_issue_is_skipped_with_exit_0(cli: Cli, how: str) ->
 
 
 # -- API failures ----------------------------------------------------------------------------
-
-
-@dataclass
-class FakeClock:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 def test_api_failure_after_retries_exits_1_with_an_annotation(cli: Cli) -> None:

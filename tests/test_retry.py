@@ -6,19 +6,7 @@ import pytest
 
 from sync.errors import AmbiguousWrite, ApiFailure
 from sync.retry import RetryPolicy, Transient
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
+from tests.fakes import FakeClock
 
 
 def policy(clock: FakeClock, **kwargs: float) -> RetryPolicy:

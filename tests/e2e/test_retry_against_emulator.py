@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from sync.emulator.seed import REPO, Seeded, seed_csh
 from sync.errors import EXIT_FAILURE, AmbiguousWrite, ApiFailure
 from sync.github.client import GitHubClient
 from sync.retry import RetryPolicy
+from tests.fakes import FakeClock
 
 GITHUB_TOKEN = "ghp_RETRYSECRET0000000000000000000000000"
 ASANA_TOKEN = "2/1200000000000000/1209999999999999:RETRYSECRET"
@@ -33,21 +34,6 @@ query Issue($owner: String!, $name: String!, $number: Int!) {
   repository(owner: $owner, name: $name) { issue(number: $number) { number title } }
 }
 """
-
-
-@dataclass
-class FakeClock:
-    """Time that only moves when the policy sleeps."""
-
-    now: float = 1000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @dataclass

@@ -7,34 +7,14 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from sync.emulator import World
 from sync.emulator.asana_rules import rich_text_to_plain
 from sync.emulator.asana_state import Task
-from sync.retry import RetryPolicy
+from tests.fakes import FakeClock as FakeClock  # re-exported for the fault suites
 
 TRACEBACK = "Traceback (most recent call last)"
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, lone surrogates (JSON escapes both)
-
-
-@dataclass
-class FakeClock:
-    """Time that only moves when the policy sleeps: retries cost no wall time."""
-
-    now: float = 1000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def policy(self) -> RetryPolicy:
-        """The production policy (attempts, caps) on this clock, without jitter."""
-        return RetryPolicy(sleep=self.sleep, monotonic=self.monotonic, jitter=lambda: 1.0)
 
 
 def live_tasks_by_url(world: World, url_field: str) -> dict[str, list[Task]]:
