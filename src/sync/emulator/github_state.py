@@ -6,220 +6,43 @@ test can say ``gh.close_issue("o/r", 1, "not_planned")`` and the REST and GraphQ
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
 from typing import Any
 
-IssueKey = tuple[str, int]  # (owner/name, number)
-DEFAULT_VIEWER = "community-sync[bot]"  # who an unknown token acts as
+from sync.emulator.github_model import (
+    Comment,
+    FieldValue,
+    Issue,
+    IssueKey,
+    Label,
+    Option,
+    Project,
+    ProjectField,
+    ProjectItem,
+    Repo,
+    User,
+)
+from sync.emulator.github_state_base import DEFAULT_VIEWER, GitHubStateBase
+
+__all__ = [
+    "DEFAULT_VIEWER",
+    "Comment",
+    "FieldValue",
+    "GitHubState",
+    "Issue",
+    "IssueKey",
+    "Label",
+    "Option",
+    "Project",
+    "ProjectField",
+    "ProjectItem",
+    "Repo",
+    "User",
+]
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass
-class User:
-    login: str
-    id: int
-    node_id: str
-    name: str | None = None
-    type: str = "User"  # or "Organization", "Bot"
-
-
-@dataclass
-class Label:
-    id: int
-    node_id: str
-    name: str
-    color: str = "ededed"
-    description: str | None = None
-
-
-@dataclass
-class Repo:
-    id: int
-    node_id: str
-    owner: str
-    name: str
-    labels: dict[str, Label] = field(default_factory=dict)  # by lower-cased name
-    private: bool = False
-    next_number: int = 1
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.owner}/{self.name}"
-
-
-@dataclass
-class Comment:
-    id: int
-    node_id: str
-    issue: IssueKey
-    body: str
-    author: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass
-class Issue:
-    """An issue or (``is_pull``) a pull request."""
-
-    id: int
-    node_id: str
-    repo: str
-    number: int
-    title: str
-    body: str | None
-    author: str
-    created_at: datetime
-    updated_at: datetime
-    state: str = "open"
-    state_reason: str | None = None
-    closed_at: datetime | None = None
-    labels: list[str] = field(default_factory=list)  # label names as on the repo
-    assignees: list[str] = field(default_factory=list)
-    comments: list[int] = field(default_factory=list)
-    parent: IssueKey | None = None
-    sub_issues: list[IssueKey] = field(default_factory=list)
-    is_pull: bool = False
-    merged_at: datetime | None = None
-    draft: bool = False
-    transferred_to: IssueKey | None = None
-    deleted: bool = False
-
-    @property
-    def key(self) -> IssueKey:
-        return (self.repo, self.number)
-
-
-@dataclass
-class Option:
-    id: str
-    name: str
-    color: str = "GRAY"
-    description: str = ""
-
-
-@dataclass
-class ProjectField:
-    id: str
-    name: str
-    data_type: str  # NUMBER, TEXT, DATE, SINGLE_SELECT (plus built-ins TITLE, ASSIGNEES, ...)
-    options: list[Option] = field(default_factory=list)
-
-    def option(self, name: str) -> Option | None:
-        return next((o for o in self.options if o.name == name), None)
-
-
-@dataclass
-class FieldValue:
-    value: Any  # float for NUMBER, str for TEXT, date for DATE, option id for SINGLE_SELECT
-    updated_at: datetime
-    created_at: datetime
-
-
-@dataclass
-class ProjectItem:
-    id: str
-    project: tuple[str, int]  # (owner login, number)
-    content: IssueKey | None  # None for a draft issue
-    created_at: datetime
-    updated_at: datetime
-    values: dict[str, FieldValue] = field(default_factory=dict)  # by field id
-    archived: bool = False
-    draft_title: str | None = None
-
-
-@dataclass
-class Project:
-    id: str
-    owner: str
-    number: int
-    title: str
-    fields: list[ProjectField] = field(default_factory=list)
-    items: list[ProjectItem] = field(default_factory=list)  # in board order
-    closed: bool = False
-
-    def field_by_name(self, name: str) -> ProjectField | None:
-        return next((f for f in self.fields if f.name == name), None)
-
-    def field_by_id(self, field_id: str) -> ProjectField | None:
-        return next((f for f in self.fields if f.id == field_id), None)
-
-
-class GitHubState:
+class GitHubState(GitHubStateBase):
     """Everything the emulated GitHub knows. Methods are the operations of the real service."""
-
-    def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
-        self.clock = clock
-        self.users: dict[str, User] = {}
-        self.repos: dict[str, Repo] = {}  # by lower-cased full name
-        self.issues: dict[IssueKey, Issue] = {}
-        self.comments: dict[int, Comment] = {}
-        self.projects: dict[tuple[str, int], Project] = {}
-        self.nodes: dict[str, Any] = {}
-        # Tokens that, like an Actions GITHUB_TOKEN, cannot read or write Projects v2.
-        self.project_denied_tokens: set[str] = set()
-        # Token -> login of the account it authenticates (GraphQL viewer, author of writes).
-        self.token_logins: dict[str, str] = {}
-        self._ids = itertools.count(1_000_001)
-        self.items_version = 0  # bumped when an item's content changes (the index is cached)
-        self._board_index: dict[IssueKey, list[tuple[Project, ProjectItem]]] | None = None
-        self._board_version: tuple[int, int] = (-1, -1)
-
-    def viewer_for_token(self, token: str | None) -> str:
-        """The login a token acts as (default: the app's bot account)."""
-        return self.token_logins.get(token or "", DEFAULT_VIEWER)
-
-    # -- ids ---------------------------------------------------------------------------------
-    def _new_id(self, prefix: str, obj: Any) -> tuple[int, str]:
-        num = next(self._ids)
-        node_id = f"{prefix}_kwDO{num:08d}"
-        self.nodes[node_id] = obj
-        return num, node_id
-
-    # -- users, orgs, repos ------------------------------------------------------------------
-    def add_user(self, login: str, name: str | None = None, type: str = "User") -> User:
-        """Create (or return) a user or organization account."""
-        if login.lower() in self.users:
-            return self.users[login.lower()]
-        user = User(login=login, id=0, node_id="", name=name, type=type)
-        user.id, user.node_id = self._new_id("U" if type != "Organization" else "O", user)
-        self.users[login.lower()] = user
-        return user
-
-    def add_org(self, login: str) -> User:
-        """Create an organization account."""
-        return self.add_user(login, type="Organization")
-
-    def add_repo(self, full_name: str, labels: Iterable[str] = ()) -> Repo:
-        """Create a repository (its owner account too, as an org unless it exists)."""
-        owner, name = full_name.split("/", 1)
-        if owner.lower() not in self.users:
-            self.add_org(owner)
-        repo = Repo(id=0, node_id="", owner=self.users[owner.lower()].login, name=name)
-        repo.id, repo.node_id = self._new_id("R", repo)
-        self.repos[full_name.lower()] = repo
-        for label in labels:
-            self.add_label(full_name, label)
-        return repo
-
-    def repo(self, full_name: str) -> Repo:
-        """Return a repository by full name (case-insensitive); KeyError if absent."""
-        return self.repos[full_name.lower()]
-
-    def add_label(self, repo_name: str, name: str, color: str = "ededed") -> Label:
-        """Create a label on a repository (or return the existing one)."""
-        repo = self.repo(repo_name)
-        if name.lower() not in repo.labels:
-            label = Label(id=0, node_id="", name=name, color=color)
-            label.id, label.node_id = self._new_id("LA", label)
-            repo.labels[name.lower()] = label
-        return repo.labels[name.lower()]
 
     # -- issues ------------------------------------------------------------------------------
     def create_issue(
@@ -412,97 +235,3 @@ class GitHubState:
             if issue.id == issue_id and not issue.deleted and issue.transferred_to is None:
                 return issue
         return None
-
-    # -- Projects v2 -------------------------------------------------------------------------
-    def add_project(self, owner: str, number: int, title: str) -> Project:
-        """Create a Projects v2 board owned by an org or user (with the built-in Title field)."""
-        if owner.lower() not in self.users:
-            self.add_org(owner)
-        project = Project(id="", owner=self.users[owner.lower()].login, number=number, title=title)
-        _, project.id = self._new_id("PVT", project)
-        self.projects[(project.owner.lower(), number)] = project
-        self.add_project_field(project, "Title", "TITLE")
-        return project
-
-    def project(self, owner: str, number: int) -> Project:
-        """Return a board by owner login and number; KeyError if absent."""
-        return self.projects[(owner.lower(), number)]
-
-    def add_project_field(
-        self, project: Project, name: str, data_type: str, options: Iterable[str] = ()
-    ) -> ProjectField:
-        """Add a field (NUMBER, TEXT, DATE, SINGLE_SELECT with option names) to a board."""
-        pfield = ProjectField(id="", name=name, data_type=data_type)
-        _, pfield.id = self._new_id("PVTF" if data_type != "SINGLE_SELECT" else "PVTSSF", pfield)
-        for option_name in options:
-            # GitHub's option ids are 8 hex digits, unique on the board.
-            pfield.options.append(Option(id=f"{next(self._ids):08x}", name=option_name))
-        project.fields.append(pfield)
-        return pfield
-
-    def add_project_item(self, project: Project, issue: Issue) -> ProjectItem:
-        """Put an issue or PR on a board (returns the existing item if already there)."""
-        for item in project.items:
-            if item.content == issue.key:
-                return item
-        now = self.clock()
-        item = ProjectItem(
-            id="",
-            project=(project.owner, project.number),
-            content=issue.key,
-            created_at=now,
-            updated_at=now,
-        )
-        _, item.id = self._new_id("PVTI", item)
-        project.items.append(item)
-        return item
-
-    def set_item_value(
-        self, project: Project, item: ProjectItem, field_name: str, value: Any
-    ) -> None:
-        """Set a board field on an item by field name; option names for single-selects;
-        ``None`` clears the value."""
-        pfield = project.field_by_name(field_name)
-        if pfield is None:
-            raise KeyError(field_name)
-        if value is None:
-            item.values.pop(pfield.id, None)
-        else:
-            stored = self._coerce_value(pfield, value)
-            now = self.clock()
-            previous = item.values.get(pfield.id)
-            item.values[pfield.id] = FieldValue(
-                stored, now, previous.created_at if previous else now
-            )
-        item.updated_at = self.clock()
-
-    @staticmethod
-    def _coerce_value(pfield: ProjectField, value: Any) -> Any:
-        if pfield.data_type == "SINGLE_SELECT":
-            option = pfield.option(value) or next(
-                (o for o in pfield.options if o.id == value), None
-            )
-            if option is None:
-                raise KeyError(f"no option {value!r} on {pfield.name}")
-            return option.id
-        if pfield.data_type == "NUMBER":
-            return float(value)
-        if pfield.data_type == "DATE":
-            return value if isinstance(value, date) else date.fromisoformat(str(value))
-        return str(value)
-
-    def items_for(self, issue: Issue) -> list[tuple[Project, ProjectItem]]:
-        """Every board item whose content is this issue."""
-        return self.board_index().get(issue.key, [])
-
-    def board_index(self) -> dict[IssueKey, list[tuple[Project, ProjectItem]]]:
-        """Board items by the issue they hold, rebuilt only after items were added or moved."""
-        version = (self.items_version, sum(len(p.items) for p in self.projects.values()))
-        if self._board_index is None or self._board_version != version:
-            index: dict[IssueKey, list[tuple[Project, ProjectItem]]] = {}
-            for project in self.projects.values():
-                for item in project.items:
-                    if item.content is not None:
-                        index.setdefault(item.content, []).append((project, item))
-            self._board_index, self._board_version = index, version
-        return self._board_index
