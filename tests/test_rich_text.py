@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import sys
-import time
 from xml.etree import ElementTree
 
 import pytest
@@ -360,7 +359,7 @@ def test_deep_nesting_needs_little_stack() -> None:
         sys.setrecursionlimit(limit)
 
 
-def test_the_longest_body_github_allows_renders_quickly() -> None:
+def test_the_longest_body_github_allows_renders() -> None:
     section = (
         "## Section\n\nSome *text* with a [link](https://example.org) and `code` & more.\n\n"
         "- item one\n- item **two**\n  - nested https://example.org/x\n\n"
@@ -368,11 +367,8 @@ def test_the_longest_body_github_allows_renders_quickly() -> None:
         "> quote <b>bold</b> <!-- note -->\n\n"
     )
     markdown = (section * (65_536 // len(section) + 1))[:65_536]
-    start = time.perf_counter()
-    valid(notes(markdown))
-    markdown_to_plain_notes(markdown, issue_url=URL)
-    # About 0.3 s each here; the bound leaves room for slow CI machines and coverage.
-    assert time.perf_counter() - start < 2.0
+    valid(notes(markdown))  # about 0.3 s here (timings belong in benchmarks, not tests)
+    assert markdown_to_plain_notes(markdown, issue_url=URL).endswith(URL)
 
 
 # --- plain-text fallback ----------------------------------------------------------------------

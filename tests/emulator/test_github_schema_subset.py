@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -129,9 +128,7 @@ def test_every_manifest_entry_is_served() -> None:
         assert set(field_names) <= own.fields.keys(), type_name
 
 
-def test_subset_is_a_valid_schema_that_builds_quickly() -> None:
-    started = time.perf_counter()
+def test_subset_is_a_valid_schema() -> None:
     schema = build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert time.perf_counter() - started < 0.5
     assert validate_schema(schema) == []
     assert SCHEMA_FILE.read_text(encoding="utf-8").startswith("# GitHub GraphQL schema subset")
