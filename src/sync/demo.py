@@ -61,8 +61,9 @@ class Demo:
     def asana_tree(self) -> None:
         """Print the mirrored tasks under each community, as Asana now holds them."""
         asana = self.world.asana
-        for key, gid in self.seeded.communities.items():
-            self.say(f"  Asana: {key} / Community Success Hours")
+        for gid in self.seeded.communities.values():
+            top = asana.task(asana.task(gid).parent or gid).name
+            self.say(f"  Asana: {top} / Community Success Hours")
             self._subtree(gid, "    ")
         loose = [t for t in asana.tasks_in_project(self.seeded.project) if t.parent is None]
         for task in loose:
