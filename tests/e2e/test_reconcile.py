@@ -172,3 +172,19 @@ def test_reconcile_interrupted_by_an_outage_is_finished_by_the_next_run(harness:
     for issue in issues:
         assert len(tasks_for(h, URL.format(issue.number))) == 1
     assert_second_run_writes_nothing(h)
+
+
+def test_labeled_sub_issues_inside_a_tree_cost_no_extra_query(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    parent = new_issue(h, title="Top")
+    children = [new_issue(h, title=f"Labeled child {i}") for i in range(3)]
+    for child in children:
+        gh.add_sub_issue(REPO, parent.number, REPO, child.number)
+    reconcile(h)
+    for child in children:
+        assert only_task(h, child).parent == only_task(h, parent).gid
+    h.world.server.reset_log()
+    reconcile(h)
+    # The labeled listing (1) and the top's sub-issues (1): no read per labeled child.
+    assert h.world.server.count("github") == 2

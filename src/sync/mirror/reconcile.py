@@ -91,15 +91,20 @@ class Reconciler:
         ]
 
     def _trees(self, reads: list[IssueRead]) -> list[tuple[IssueNode, Ancestor | None]]:
-        """One entry per CSH tree: labeled issues inside another tree are not roots."""
+        """One entry per CSH tree: labeled issues inside another tree are not roots.
+
+        Tops of trees come first, so a labeled sub-issue already inside a tree that was read
+        costs no query; only one whose top is not labeled in these repositories is read up."""
         trees: dict[str, tuple[IssueNode, Ancestor | None]] = {}
-        covered: set[str] = set()
-        for read in reads:
+        seen: set[str] = set()
+        for read in sorted(reads, key=lambda r: len(r.parents)):
+            if read.issue.url in seen:
+                continue
             root, above = self.mirror.tree_root(read.issue, read.parents)
             if root.url not in trees:
                 trees[root.url] = (root, above)
-        for root, _ in trees.values():
-            covered.update(n.url for n in root.walk() if n.url != root.url)
+                seen.update(n.url for n in root.walk())
+        covered = {n.url for root, _ in trees.values() for n in root.walk() if n.url != root.url}
         return [tree for url, tree in trees.items() if url not in covered]
 
     def _close_guard(
