@@ -20,7 +20,6 @@ TASK_FIELDS = (
     "due_on",
     "actual_time_minutes",
     "parent.gid",
-    "parent.name",
     "projects.gid",
     "assignee.gid",
     "custom_fields.gid",
@@ -62,7 +61,6 @@ def to_snapshot(record: Mapping[str, Any], url_gid: str) -> TaskSnapshot:
         start_on=record.get("start_on"),
         due_on=record.get("due_on"),
         actual_time_minutes=record.get("actual_time_minutes"),
-        name_of_parent=parent.get("name"),
     )
 
 

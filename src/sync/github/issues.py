@@ -181,7 +181,7 @@ def parse_board(item_nodes: Iterable[Mapping[str, Any]], board: BoardRef | None)
         owner = ((project.get("owner") or {}).get("login") or "").lower()
         if board is None or project.get("number") != board.number or owner != board.owner.lower():
             continue
-        values: dict[str, Any] = {"__on_board__": True}
+        values: dict[str, Any] = {}
         for value in (item.get("fieldValues") or {}).get("nodes") or []:
             name = ((value or {}).get("field") or {}).get("name")
             if name:
@@ -226,8 +226,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         state_reason=_reason(data.get("stateReason")),
         labels=tuple(n["name"] for n in (data.get("labels") or {}).get("nodes") or [] if n),
         assignees=tuple(n["login"] for n in (data.get("assignees") or {}).get("nodes") or [] if n),
-        board={k: v for k, v in values.items() if k != "__on_board__"},
-        on_board=bool(values),
+        board=values,
         closed_at=_datetime(data.get("closedAt")),
         link_comment=find_link_comment(((data.get("comments") or {}).get("nodes")) or []),
         comments_complete=_all_comments_read(data.get("comments")),

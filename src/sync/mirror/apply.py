@@ -37,7 +37,6 @@ class Applied:
 
     task_gids: dict[str, str] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
-    created: set[str] = field(default_factory=set)
     lost: set[str] = field(default_factory=set)  # created by a concurrent run first
     warnings: list[str] = field(default_factory=list)
 
@@ -111,7 +110,6 @@ class Applier:
         if gid != str(record["gid"]):
             result.lost.add(desired.url)
             return
-        result.created.add(desired.url)
         parent = self._parent_gid(desired.parent, result)
         if parent:
             self.asana.set_parent(gid, parent)

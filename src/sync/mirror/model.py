@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
-EMPTY: Mapping[str, Any] = MappingProxyType({})
 DROPPING_REASONS = frozenset({"not_planned", "duplicate"})
 
 
@@ -49,7 +47,6 @@ class IssueNode:
     board: Mapping[str, Any] = field(
         default_factory=dict
     )  # CSH board field values by field name (None = on board, empty)
-    on_board: bool = False
     closed_at: datetime | None = None
     link_comment: LinkComment | None = None
     comments_complete: bool = False  # every comment was read: no link comment means none
@@ -118,7 +115,6 @@ class TaskSnapshot:
     start_on: str | None = None
     due_on: str | None = None
     actual_time_minutes: float | None = None
-    name_of_parent: str | None = None
 
 
 @dataclass(frozen=True)
