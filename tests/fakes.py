@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sync.retry import RetryPolicy
 
@@ -24,3 +25,13 @@ class FakeClock:
     def policy(self) -> RetryPolicy:
         """The production policy (attempts, caps) on this clock, without jitter."""
         return RetryPolicy(sleep=self.sleep, monotonic=self.monotonic, jitter=lambda: 1.0)
+
+
+class ManualClock:
+    """A wall clock (for the emulated services) that a test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from sync.emulator.seed_office_hours import (
     seed_office_hours,
 )
 from tests.e2e.conftest import Harness, Result
+from tests.fakes import ManualClock as Clock
 from tests.faults.checks import TRACEBACK, FakeClock
 
 GITHUB_TOKEN = "ghp_LEAKCANARYu8jzPde0IgxLd6GncfBAepfJBd"
@@ -42,16 +42,6 @@ WRONG_ASANA = "2/1200000000000000/1207777777777777:LEAKCANARYMehGAkWvj7FAc9QeWJK
 CANARY = "LEAKCANARY"
 PIECE = 12  # no piece this long of a secret's sensitive part may appear
 SESSION = "2026-01-21"
-
-
-class Clock:
-    """The emulated GitHub's clock, moved by hand (office hours need a fixed "now")."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

@@ -33,21 +33,12 @@ from sync.emulator.seed_office_hours import (
 )
 from sync.github.client import PROJECTS_HINT
 from tests.e2e.conftest import Harness, Result, check_requests_against_references
+from tests.fakes import ManualClock as Clock
 
 EXPECTED = Path(__file__).parents[1] / "office_hours" / "expected"
 UPDATE = os.environ.get("UPDATE_EXPECTED") == "1"
 TITLE = "Office hours 2026-01-21"
 AFTER_SESSION = at(2026, 1, 21, 18)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

@@ -30,21 +30,12 @@ from sync.emulator.seed_office_hours import (
     seed_office_hours,
 )
 from tests.e2e.conftest import check_requests_against_references
+from tests.fakes import ManualClock as Clock
 from tests.workflows.runner import ROOT, JobResult, Runner
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 EXAMPLES = ROOT / "examples"
 PLACEHOLDER = "example-org/community-sync/.github/workflows/community-sync.yml@" + "0" * 40
-
-
-class Clock:
-    """The emulated GitHub's clock, moved by hand together with COMMUNITY_SYNC_NOW."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
