@@ -19,15 +19,13 @@ the machine.
 from __future__ import annotations
 
 import argparse
-import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
+
+from measure import reconcile_process  # bench/ is the script's folder, on sys.path
 
 from sync.emulator import World
 from sync.emulator.seed import REPO, seed_csh
@@ -87,20 +85,7 @@ def backfill(n: int, rate_limit: int) -> Backfill:
         config = Path(tmp) / "community-sync.yml"
         config.write_text(seeded.config_yaml(rate_limit=rate_limit), encoding="utf-8")
         seed(world, n)
-        env = {
-            **os.environ,
-            **world.env(),
-            "GITHUB_REPOSITORY": REPO,
-            "COMMUNITY_SYNC_WRITE_INTERVAL": "0",
-        }
-        command = [sys.executable, "-m", "sync", "--config", str(config), "-q", "reconcile"]
-        world.server.reset_log()
-        started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - started
-        if done.returncode:
-            raise SystemExit(f"reconcile failed ({done.returncode}): {done.stderr[-2000:]}")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        seconds, peak_mb = reconcile_process(world, config)
         with world.server.lock:
             requests = list(world.server.requests)
         asana = sorted(r.at for r in requests if r.service == "asana")

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from measure import reconcile_process  # bench/ is the script's folder, on sys.path
 
 from sync.actions_runtime import Runtime
 from sync.cli import run
@@ -73,15 +72,7 @@ def backfill(world: World, config: Path, n: int) -> Row:
 
 def in_sync(world: World, config: Path, n: int) -> Row:
     """A reconcile with nothing to do, as its own process (so its memory can be measured)."""
-    env = {**os.environ, **world.env(), "COMMUNITY_SYNC_WRITE_INTERVAL": "0"}
-    command = [sys.executable, "-m", "sync", "--config", str(config), "-q", "reconcile"]
-    world.server.reset_log()
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(f"reconcile failed: {done.stderr}")
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    seconds, peak_mb = reconcile_process(world, config)
     requests, writes = world.server.count(), world.server.count(writes=True)
     return Row(n, "in sync", requests, writes, seconds, peak_mb)
 
