@@ -68,7 +68,7 @@ def test_full_example_github_and_asana() -> None:
     assert config.require("asana").workspace == "1200000000000001"
     assert config.require("asana").project == "1200000000000002"
     assert config.require("asana").fields == AsanaFields("GitHub URL", "GitHub Hours")
-    assert config.require("asana").rate_limit_per_minute == 150
+    assert config.require("asana").rate_limit_per_minute == 1500
 
 
 def test_full_example_csh() -> None:
@@ -158,7 +158,7 @@ def test_section_defaults() -> None:
     )
     asana, csh, oh = config.require("asana"), config.require("csh"), config.require("office_hours")
     assert asana.fields == AsanaFields("GitHub URL", "GitHub Hours")
-    assert asana.rate_limit_per_minute == 150
+    assert asana.rate_limit_per_minute is None
     assert (csh.label, csh.board, csh.community_label_prefix) == ("CSH", None, "community:")
     assert (csh.communities, dict(csh.users)) == ((), {})
     assert (oh.min_topics, oh.topic_minutes, oh.qa_minutes) == (3, 15, 45)
@@ -616,3 +616,66 @@ def test_config_shaped_documents_raise_only_config_error(document: object) -> No
 def test_mutated_full_example_raises_only_config_error(at: int, junk: str) -> None:
     text = FULL.read_text(encoding="utf-8")
     _outcome_is_config_or_config_error(text[:at] + junk + text[at + len(junk) :])
+
+
+# ---- keys added with the ownership, hours-per-period and office-hours work -------------------
+
+
+def test_recurring_period_spans_the_month_quarter_or_year_containing_today() -> None:
+    from datetime import date
+
+    from sync.config import Period
+
+    monthly = Period(date(2026, 1, 31), every="month")
+    assert monthly.span(date(2026, 2, 27)) == (date(2026, 1, 31), date(2026, 2, 27))
+    assert monthly.span(date(2026, 2, 28)) == (date(2026, 2, 28), date(2026, 3, 30))
+    quarterly = Period(date(2026, 1, 1), every="quarter")
+    assert quarterly.span(date(2026, 5, 15)) == (date(2026, 4, 1), date(2026, 6, 30))
+    assert quarterly.span(date(2025, 6, 1)) == (date(2026, 1, 1), date(2026, 3, 31))
+    yearly = Period(date(2026, 7, 1), every="year")
+    assert yearly.span(date(2028, 6, 30)) == (date(2027, 7, 1), date(2028, 6, 30))
+    fixed = Period(date(2026, 1, 1), date(2026, 12, 31))
+    assert fixed.span(date(2030, 1, 1)) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("period", "needle"),
+    [
+        ("{start: 2026-01-01}", "exactly one of 'end' and 'every'"),
+        ("{start: 2026-01-01, end: 2026-02-01, every: month}", "exactly one of"),
+        ("{start: 2026-01-01, every: fortnight}", "month, quarter or year"),
+    ],
+)
+def test_a_period_is_fixed_or_recurring(period: str, needle: str) -> None:
+    found = error(
+        f"""
+        asana: {{workspace: "1", project: "2"}}
+        csh:
+          communities: [{{key: k, name: N, asana_task: "3", period: {period}}}]
+        """
+    )
+    assert "csh.communities[0].period" in str(found)
+    assert needle in str(found)
+
+
+def test_a_report_names_a_repository_or_a_webhook_variable_never_a_url() -> None:
+    found = error(
+        """
+        asana: {workspace: "1", project: "2"}
+        csh:
+          team_report: {slack_webhook_env: "https://hooks.slack.com/services/X"}
+        """
+    )
+    assert "csh.team_report.slack_webhook_env" in str(found)
+    assert "environment variable name" in str(found)
+    assert "exactly one of" in str(
+        error('asana: {workspace: "1", project: "2"}\ncsh: {team_report: {}}\n')
+    )
+
+
+def test_trusted_authors_is_members_or_any() -> None:
+    found = error('asana: {workspace: "1", project: "2"}\ncsh: {trusted_authors: everyone}\n')
+    assert "csh.trusted_authors" in str(found) and "members or any" in str(found)
+    csh = parse('asana: {workspace: "1", project: "2"}\ncsh: {}\n').require("csh")
+    assert (csh.trusted_authors, csh.max_deletes, csh.max_reopens) == ("members", 10, 5)
+    assert csh.announce_over_contract is False

@@ -7,9 +7,10 @@ across their fields (a period's dates, unique communities) are at the end, next 
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, overload
 
@@ -19,6 +20,7 @@ from sync.config.errors import SECTION_MISSING, ConfigError
 from sync.config.values import (
     _bool,
     _date,
+    _env_name,
     _frozen,
     _gid,
     _hours,
@@ -30,9 +32,10 @@ from sync.config.values import (
     _repo,
     _text,
     _time,
+    _url,
     _zone,
 )
-from sync.config.yaml_nodes import _Value
+from sync.config.yaml_nodes import _TEXT_TAGS, _Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +54,8 @@ class AsanaConfig:
     workspace: Annotated[str, _gid]
     project: Annotated[str, _gid]
     fields: Annotated[AsanaFields, _section(AsanaFields)] = field(default_factory=AsanaFields)
-    # the Asana plan's request limit: 150 a minute on free plans, 1500 on paid ones
-    rate_limit_per_minute: Annotated[int, _int(1, 100_000)] = 150
+    # an optional cap on requests a minute; None: as fast as Asana allows (429 + Retry-After)
+    rate_limit_per_minute: Annotated[int | None, _int(1, 100_000)] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,32 @@ class CshBoard:
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A contract period: fixed (``start``..``end``) or recurring (``start``, ``every``)."""
+
     start: Annotated[date, _date]
-    end: Annotated[date, _date]
+    end: Annotated[date | None, _date] = None
+    every: Annotated[Literal["month", "quarter", "year"] | None, _every] = None
+
+    def span(self, today: date) -> tuple[date, date]:
+        """The period that contains ``today`` (a fixed period is always itself; a recurring
+        one before its start is its first period)."""
+        if self.end is not None or self.every is None:
+            return self.start, self.end or self.start
+        step = {"month": 1, "quarter": 3, "year": 12}[self.every]
+        n = max(0, _months_between(self.start, today) // step)
+        if n and _add_months(self.start, n * step) > today:  # today is before the day of month
+            n -= 1
+        end = _add_months(self.start, (n + 1) * step) - timedelta(days=1)
+        return _add_months(self.start, n * step), end
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Where a report is delivered: an issue in a repository, or a Slack webhook whose URL is
+    in the named environment variable (never in the config: the URL is a secret)."""
+
+    repository: Annotated[str | None, _repo] = None
+    slack_webhook_env: Annotated[str | None, _env_name] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +111,7 @@ class Community:
     asana_task: Annotated[str, _gid]
     contracted_hours: Annotated[float | None, _hours] = None
     period: Annotated[Period | None, _period] = None
+    report: Annotated[Report | None, _report] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +121,13 @@ class CshConfig:
     community_label_prefix: Annotated[str, _text] = "community:"
     communities: Annotated[tuple[Community, ...], _communities] = ()
     users: Annotated[Mapping[str, str], _users] = field(default_factory=lambda: _frozen({}))
+    max_deletes: Annotated[int, _int(0)] = 10
+    max_reopens: Annotated[int, _int(0)] = 5
+    trusted_authors: Annotated[Literal["members", "any"], _trusted] = "members"
+    link_comment_authors: Annotated[tuple[str, ...], _list(_login)] = ()
+    announce_over_contract: Annotated[bool, _bool] = False
+    ask_for_missing_hours: Annotated[bool, _bool] = False
+    team_report: Annotated[Report | None, _report] = None
 
     def community_by_key_or_name(self, value: str) -> Community | None:
         """Return the community whose key or name is `value`, ignoring case."""
@@ -141,6 +176,8 @@ class Grooming:
 class Invitees:
     stale_pr_days: Annotated[int, _int(0)] = 30
     proposal_labels: Annotated[tuple[str, ...], _list(_text)] = ()
+    invite: Annotated[bool, _bool] = False
+    max_per_session: Annotated[int, _int(0, 100)] = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +190,10 @@ class OfficeHoursConfig:
     qa_minutes: Annotated[int, _int(0, 1440)] = 45
     extra_timezones: Annotated[tuple[str, ...], _list(_zone)] = ()
     recording_notice: Annotated[bool, _bool] = True
+    recording_consent_url: Annotated[str | None, _url] = None
+    meeting_url: Annotated[str | None, _url] = None
+    remind_hours_before: Annotated[int | None, _int(1, 24 * 30)] = None
+    feature_labels: Annotated[tuple[str, ...], _list(_text)] = ("enhancement",)
     template: Annotated[Path | None, _path] = None  # as written: relative to the working dir
     topic_label: Annotated[str, _text] = "office-hours"
     escalation: Annotated[Escalation, _section(Escalation)] = field(default_factory=Escalation)
@@ -218,6 +259,44 @@ def _communities(v: _Value) -> tuple[Community, ...]:
 
 def _period(v: _Value) -> Period:
     period, m = _build(Period, v)
-    if period.end < period.start:
+    if (period.end is None) == (period.every is None):
+        m.expected_one_of(("end", "every"))
+    if period.end is not None and period.end < period.start:
         m.entries["end"].expected(f"a date on or after start ({period.start.isoformat()})")
     return period
+
+
+def _report(v: _Value) -> Report:
+    report, m = _build(Report, v)
+    if (report.repository is None) == (report.slack_webhook_env is None):
+        m.expected_one_of(("repository", "slack_webhook_env"))
+    return report
+
+
+_EVERY: dict[str, Literal["month", "quarter", "year"]] = {
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+}
+_TRUSTED: dict[str, Literal["members", "any"]] = {"members": "members", "any": "any"}
+
+
+def _every(v: _Value) -> Literal["month", "quarter", "year"]:
+    value = _EVERY.get(v.scalar(_TEXT_TAGS, "month, quarter or year"))
+    return value or v.expected("month, quarter or year")
+
+
+def _trusted(v: _Value) -> Literal["members", "any"]:
+    value = _TRUSTED.get(v.scalar(_TEXT_TAGS, "members or any"))
+    return value or v.expected("members or any")
+
+
+def _months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day of the month ``months`` later (clamped to the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -47,6 +47,17 @@ _key = _matching(re.compile(r"\S+"), "a community key without spaces")
 _user = _matching(re.compile(r"[^@\s]+@[^@\s]+|[0-9]+"), "an Asana user email or gid")
 
 
+_env_name = _matching(re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}"), "an environment variable name")
+
+
+def _url(v: _Value) -> str:
+    """An http(s) URL (it ends up in agendas and calendar entries)."""
+    raw = v.scalar(_TEXT_TAGS, "an http(s) URL")
+    if not re.fullmatch(r"https?://[^\s<>\"]+", raw):
+        v.expected("an http(s) URL")
+    return raw
+
+
 def _login(v: _Value) -> str:
     """A GitHub login; a leading @ is dropped since people write logins that way."""
     return _matching(_LOGIN, "a GitHub login")(v).removeprefix("@")

@@ -194,6 +194,12 @@ class _Map:
             raise ConfigError(self.value.file, _line(self.value.node), path, "missing required key")
         return convert(found)
 
+    def expected_one_of(self, keys: tuple[str, str]) -> NoReturn:
+        """Fail on a mapping that must hold exactly one of two keys."""
+        both = all(self.get(k) is not None for k in keys)
+        where = self.keys[keys[1]] if both else self.value
+        where.fail(f"expected exactly one of {keys[0]!r} and {keys[1]!r}")
+
     def opt(self, key: str, convert: Callable[[_Value], T], default: D) -> T | D:
         found = self.get(key)
         return default if found is None else convert(found)

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import FunctionLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from sync.config import Period
 from sync.hours.model import FLAG_KINDS, CommunityHours, LoggedTask
 from sync.hours.report import UNDER_USE_AFTER, UNDER_USE_SHARE, percent
 from sync.hours.usage import format_hours, task_hours
@@ -33,7 +34,7 @@ def build_report_context(
     """What ``hours_report.md.j2`` shows: one row per community, then each one's flags."""
     return {
         "date": today.isoformat(),
-        "rows": [_row(row) for row in rows],
+        "rows": [_row(row, today) for row in rows],
         "flagged": [_flag_section(row) for row in rows if row.flags or row.missing_task],
         "notes": [escape_table_cell(note) for note in notes],
         "rules": (
@@ -57,7 +58,7 @@ def build_community_context(row: CommunityHours, today: date, hours_gid: str) ->
     return {
         "name": escape_table_cell(row.community.name),
         "date": today.isoformat(),
-        "period": f"{period.start.isoformat()} to {period.end.isoformat()}" if period else None,
+        "period": _period_text(period, today) if period else None,
         "used": format_hours(row.used),
         "contract": _contract(row.used, contracted),
         "expected": _expected(row),
@@ -84,7 +85,12 @@ def _bundled_source(name: str) -> tuple[str, str, Any]:
     return resource.read_text(encoding="utf-8"), str(resource), lambda: True
 
 
-def _row(row: CommunityHours) -> dict[str, Any]:
+def _period_text(period: Period, today: date) -> str:
+    start, end = period.span(today)
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def _row(row: CommunityHours, today: date) -> dict[str, Any]:
     community = row.community
     kinds = [kind for kind in FLAG_KINDS if any(f.kind == kind for f in row.flags)]
     return {
@@ -94,11 +100,7 @@ def _row(row: CommunityHours) -> dict[str, Any]:
         "contracted": _hours_or_none(community.contracted_hours),
         "share": percent(row.share) if row.share is not None and not row.missing_task else NONE,
         "expected": _expected(row) or NONE,
-        "period": (
-            f"{community.period.start.isoformat()} to {community.period.end.isoformat()}"
-            if community.period
-            else NONE
-        ),
+        "period": (_period_text(community.period, today) if community.period else NONE),
         "flags": ", ".join(kinds) if kinds else ("task missing" if row.missing_task else NONE),
     }
 

@@ -44,8 +44,9 @@ def expectation(community: Community, today: date) -> Expectation | None:
     period, contracted = community.period, community.contracted_hours
     if period is None or contracted is None:
         return None
-    period_days = (period.end - period.start).days + 1
-    elapsed = min(max((today - period.start).days + 1, 0), period_days)
+    start, end = period.span(today)
+    period_days = (end - start).days + 1
+    elapsed = min(max((today - start).days + 1, 0), period_days)
     return Expectation(elapsed, period_days, contracted * elapsed / period_days)
 
 
