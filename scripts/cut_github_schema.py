@@ -78,13 +78,18 @@ MANIFEST: dict[str, tuple[str, ...]] = {
         "id", "databaseId", "number", "title", "body", "url", "state", "stateReason", "closed",
         "closedAt", "createdAt", "updatedAt", "author", "assignees", "labels", "comments",
         "subIssues", "subIssuesSummary", "parent", "repository", "projectItems",
+        "authorAssociation", "timelineItems",
     ),
     "PullRequest": (
         "id", "databaseId", "number", "title", "body", "url", "state", "closed", "closedAt",
         "createdAt", "updatedAt", "mergedAt", "isDraft", "author", "assignees", "labels",
         "repository", "projectItems",
     ),
-    "IssueComment": ("id", "databaseId", "body", "url", "createdAt", "updatedAt", "author"),
+    "IssueComment": (
+        "id", "databaseId", "body", "url", "createdAt", "updatedAt", "author",
+        "authorAssociation", "viewerDidAuthor",
+    ),
+    "LabeledEvent": ("id", "createdAt", "actor", "label"),
     "SubIssuesSummary": ("total", "completed", "percentCompleted"),
     "ProjectV2": ("id", "number", "title", "url", "closed", "owner", "field", "fields", "items"),
     "ProjectV2Field": ("id", "name", "dataType"),
@@ -113,14 +118,14 @@ MANIFEST: dict[str, tuple[str, ...]] = {
         f"{kind}Connection": _CONNECTION
         for kind in (
             "Issue", "PullRequest", "IssueComment", "Label", "User", "ProjectV2Item",
-            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue",
+            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue", "IssueTimelineItems",
         )
     },
     **{
         f"{kind}Edge": _EDGE
         for kind in (
             "Issue", "PullRequest", "IssueComment", "Label", "User", "ProjectV2Item",
-            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue",
+            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue", "IssueTimelineItems",
         )
     },
 }  # fmt: skip

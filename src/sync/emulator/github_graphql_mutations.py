@@ -125,7 +125,7 @@ def add_labels(info: Info, input: Json) -> Json:
     ctx: Context = info.context
     issue = _resolve(ctx, input["labelableId"], Issue)
     for label in _labels(ctx, issue, input["labelIds"]):
-        ctx.state.add_issue_label(issue.repo, issue.number, label.name)
+        ctx.state.add_issue_label(issue.repo, issue.number, label.name, actor=ctx.viewer)
     return _payload(input, labelable=issue_view(ctx, issue))
 
 

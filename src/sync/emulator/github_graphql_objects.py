@@ -164,12 +164,37 @@ def issue_view(ctx: Context, issue: Issue) -> Json:
 
 def _issue_only(issue: Issue) -> Json:
     return {
+        "authorAssociation": lambda info: _association(info.context, issue.repo, issue.author),
+        "timelineItems": partial(_timeline, issue),
         "state": issue.state.upper(),
         "stateReason": partial(_state_reason, issue),
         "comments": partial(_comments, issue),
         "subIssues": partial(_sub_issues, issue),
         "subIssuesSummary": lambda info: _summary(info.context, issue),
         "parent": lambda info: _parent(info.context, issue),
+    }
+
+
+def _association(ctx: Context, repo: str, login: str) -> str:
+    return ctx.state.association(ctx.state.repo(repo), login)
+
+
+def _timeline(issue: Issue, info: Info, **args: Any) -> Json:
+    """The issue's timeline, as far as the emulator keeps one: its LabeledEvents."""
+    ctx: Context = info.context
+    kinds = args.get("itemTypes")
+    events = issue.label_events if kinds is None or "LABELED_EVENT" in kinds else []
+    return connection(info, events, lambda event: _labeled_event(ctx, issue, *event), args)
+
+
+def _labeled_event(ctx: Context, issue: Issue, label: str, actor: str, at: Any) -> Json:
+    found = ctx.state.repo(issue.repo).labels.get(label.lower())
+    return {
+        "__typename": "LabeledEvent",
+        "id": f"LE_{issue.node_id}_{label}_{iso(at)}",
+        "createdAt": iso(at),
+        "actor": lambda info: account(info.context, actor),
+        "label": {"__typename": "Label", "id": found.node_id if found else "", "name": label},
     }
 
 
@@ -190,6 +215,8 @@ def comment_view(ctx: Context, comment: Comment) -> Json:
         "createdAt": iso(comment.created_at),
         "updatedAt": iso(comment.updated_at),
         "author": lambda info: account(info.context, comment.author),
+        "authorAssociation": lambda info: _association(info.context, issue.repo, comment.author),
+        "viewerDidAuthor": comment.author.lower() == ctx.viewer.lower(),
     }
 
 

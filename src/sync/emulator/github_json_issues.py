@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sync.emulator.github_json_repos import (
-    author_association,
     html_url,
     iso,
     issue_api_url,
@@ -61,7 +60,7 @@ def issue_json(state: GitHubState, issue: Issue, base_url: str) -> dict[str, Any
         "created_at": iso(issue.created_at),
         "updated_at": iso(issue.updated_at),
         "closed_at": iso(issue.closed_at),
-        "author_association": author_association(repo, issue.author),
+        "author_association": state.association(repo, issue.author),
         "type": None,
         "active_lock_reason": None,
         "sub_issues_summary": sub_issues_summary(state, issue),
@@ -110,7 +109,7 @@ def comment_json(state: GitHubState, comment: Comment, base_url: str) -> dict[st
         "user": user_json(state.add_user(comment.author), base_url),
         "created_at": iso(comment.created_at),
         "updated_at": iso(comment.updated_at),
-        "author_association": author_association(repo, comment.author),
+        "author_association": state.association(repo, comment.author),
         "body": comment.body,
         "reactions": reactions_json(url),
         "performed_via_github_app": None,

@@ -203,11 +203,6 @@ def reactions_json(url: str) -> dict[str, Any]:
     return {"url": f"{url}/reactions", "total_count": 0, **dict.fromkeys(counts, 0)}
 
 
-def author_association(repo: Repo, login: str) -> str:
-    """How GitHub relates an author to the repository (OWNER or NONE here)."""
-    return "OWNER" if login.lower() == repo.owner.lower() else "NONE"
-
-
 def html_url(issue: Issue) -> str:
     """The github.com address of an issue or pull request."""
     kind = "pull" if issue.is_pull else "issues"

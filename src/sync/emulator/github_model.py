@@ -82,6 +82,8 @@ class Issue:
     draft: bool = False
     transferred_to: IssueKey | None = None
     deleted: bool = False
+    # (label name, actor login, when): the issue's LabeledEvents, as its timeline shows them
+    label_events: list[tuple[str, str, datetime]] = field(default_factory=list)
 
     @property
     def key(self) -> IssueKey:

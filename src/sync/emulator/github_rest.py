@@ -108,6 +108,7 @@ class GitHubService(CommentHandlers, SubIssueHandlers, RepoHandlers):
             ("GET", _REPO + "/labels", self.list_labels),
             ("POST", _REPO + "/labels", self.create_label),
             ("GET", _REPO + _LABEL, self.get_label),
+            ("GET", _REPO + r"/collaborators/(?P<login>[^/]+)/permission", self.get_permission),
             ("GET", _REPO + "/pulls", self.list_pulls),
             ("GET", _REPO + r"/pulls/(?P<number>\d+)", self.get_pull),
         ]

@@ -75,7 +75,7 @@ class CommentHandlers(IssueHandlers):
         """``POST .../issues/{number}/labels``: add to the existing labels."""
         issue = self._issue(request, owner, repo, number)
         for name in _label_names(request.json() or []):
-            self.state.add_issue_label(issue.repo, issue.number, name)
+            self.state.add_issue_label(issue.repo, issue.number, name, actor=self.viewer)
         return Response(200, self._labels(request, issue))
 
     def set_issue_labels(self, request: Request, owner: str, repo: str, number: str) -> Response:

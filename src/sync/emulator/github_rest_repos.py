@@ -39,6 +39,19 @@ class RepoHandlers(IssueHandlers):
             data["organization"] = js.user_json(account, request.base_url)
         return Response(200, data)
 
+    def get_permission(self, request: Request, owner: str, repo: str, login: str) -> Response:
+        """``GET /repos/{owner}/{repo}/collaborators/{username}/permission``: the user's role
+        (``role_name``: admin, maintain, write, triage, read) and its legacy ``permission``
+        (triage reads as ``read``, maintain as ``write``); anyone may read a public repo."""
+        found = self._repo(owner, repo)
+        user = self.state.users.get(login.lower())
+        if user is None:
+            raise not_found()
+        role = self.state.role_of(found, user.login) or ("none" if found.private else "read")
+        legacy = {"maintain": "write", "triage": "read"}.get(role, role)
+        data = {"permission": legacy, "role_name": role}
+        return Response(200, {**data, "user": js.user_json(user, request.base_url)})
+
     # -- pull requests -------------------------------------------------------------------------
     def list_pulls(self, request: Request, owner: str, repo: str) -> Response:
         """``GET /repos/{owner}/{repo}/pulls`` (``state``, ``sort``, ``direction``)."""

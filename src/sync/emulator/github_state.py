@@ -90,12 +90,16 @@ class GitHubState(GitHubStateBase):
         self.touch(issue)
         return issue
 
-    def add_issue_label(self, repo_name: str, number: int, name: str) -> None:
-        """Add a label to an issue, creating it on the repo when missing."""
+    def add_issue_label(
+        self, repo_name: str, number: int, name: str, actor: str | None = None
+    ) -> None:
+        """Add a label to an issue, creating it on the repo when missing; ``actor`` (default:
+        the issue's author) is who the timeline's LabeledEvent names."""
         issue = self.issue(repo_name, number)
         label = self.add_label(repo_name, name)
         if label.name not in issue.labels:
             issue.labels.append(label.name)
+            issue.label_events.append((label.name, actor or issue.author, self.clock()))
             self.touch(issue)
 
     def remove_issue_label(self, repo_name: str, number: int, name: str) -> None:

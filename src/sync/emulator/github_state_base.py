@@ -46,6 +46,9 @@ class GitHubStateBase:
         self.project_denied_tokens: set[str] = set()
         # Token -> login of the account it authenticates (GraphQL viewer, author of writes).
         self.token_logins: dict[str, str] = {}
+        # Owner (lower-cased) -> login (lower-cased) -> repository role (read, triage, write,
+        # maintain, admin): organization members and outside collaborators alike.
+        self.roles: dict[str, dict[str, str]] = {}
         self._ids = itertools.count(1_000_001)
         self.items_version = 0  # bumped when an item's content changes (the index is cached)
         self._board_index: dict[IssueKey, list[tuple[Project, ProjectItem]]] | None = None
@@ -54,6 +57,23 @@ class GitHubStateBase:
     def viewer_for_token(self, token: str | None) -> str:
         """The login a token acts as (default: the app's bot account)."""
         return self.token_logins.get(token or "", DEFAULT_VIEWER)
+
+    def add_member(self, owner: str, login: str, role: str = "write") -> None:
+        """Give ``login`` a role on every repository of ``owner`` (an organization member)."""
+        self.add_user(login)
+        self.roles.setdefault(owner.lower(), {})[login.lower()] = role
+
+    def role_of(self, repo: Repo, login: str) -> str | None:
+        """The login's role on a repository: admin for its owner, else as granted, else None."""
+        if login.lower() == repo.owner.lower():
+            return "admin"
+        return self.roles.get(repo.owner.lower(), {}).get(login.lower())
+
+    def association(self, repo: Repo, login: str) -> str:
+        """How GitHub relates an author to a repository: OWNER, MEMBER or NONE."""
+        if login.lower() == repo.owner.lower():
+            return "OWNER"
+        return "MEMBER" if self.role_of(repo, login) else "NONE"
 
     # -- ids ---------------------------------------------------------------------------------
     def _new_id(self, prefix: str, obj: Any) -> tuple[int, str]:

@@ -80,7 +80,8 @@ def seed_csh(world: World) -> Seeded:
     gh.add_repo(REPO, labels=["CSH", "community:example-university", "community:other-college"])
     gh.add_repo(COMMUNITY_REPO, labels=["office-hours"])
     for login in ("octocat", "hubot", "monalisa"):
-        gh.add_user(login)
+        gh.add_member("example-org", login)  # the team: members with write access
+    gh.add_user("outsider")  # anyone on the internet: may open issues and comment
     board = gh.add_project("example-org", 57, "Partnerships & Support")
     gh.add_project_field(board, "Hours spent", "NUMBER")
     gh.add_project_field(
