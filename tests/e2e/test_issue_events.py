@@ -374,6 +374,8 @@ def test_rich_text_refused_by_asana_falls_back_to_plain_notes(harness: Harness) 
 def test_link_comment_says_when_the_community_is_over_contract(harness: Harness) -> None:
     h = harness
     asana, seeded = h.world.asana, h.seeded
+    extra = "  announce_over_contract: true\n"  # opt-in: the comment is public
+    h.config.write_text(seeded.config_yaml(rate_limit=100_000, extra=extra), encoding="utf-8")
     college = seeded.communities["other-college"]
     for n in range(2):
         old = asana.add_task(f"Earlier work {n}", projects=[seeded.project], parent=college)

@@ -55,6 +55,7 @@ def issue(number: int = 1, **kwargs: Any) -> IssueNode:
         state="open",
         state_reason=None,
         labels=("CSH", "community:example-university"),
+        author_association="MEMBER",
     )
     return replace(base, **kwargs)
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sync.config import AsanaConfig, CshConfig
+from sync.domain import ExtraField, FieldMap, TaskSnapshot
 from sync.errors import UsageError
-from sync.mirror.model import ExtraField, FieldMap, TaskSnapshot
 
 TASK_FIELDS = (
     "gid",

@@ -12,20 +12,24 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from sync.domain import IssueNode, LinkComment
 from sync.errors import ApiFailure
 from sync.github.client import GitHubClient
-from sync.mirror.model import IssueNode, LinkComment
 
 MARKER = "<!-- community-sync:task={gid} -->"
 MARKER_RE = re.compile(r"<!-- community-sync:task=(\d+) -->")
+GUARD_MARKER = "<!-- community-sync:hours-guard -->"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 PARENT_DEPTH = 8  # GitHub nests sub-issues at most 8 levels deep
 SUBTREE_BATCH = 10  # parents per query: 10 x 100 sub-issues x ~370 nodes < 500,000
 
 CORE_FIELDS = """
 fragment CoreFields on Issue {
-  id number url title body state stateReason(enableDuplicate: true) closedAt
+  id number url title body state stateReason(enableDuplicate: true) closedAt authorAssociation
   repository { nameWithOwner }
+  timelineItems(itemTypes: [LABELED_EVENT], last: 10) {
+    nodes { ... on LabeledEvent { actor { login } label { name } } }
+  }
   labels(first: 50) { nodes { name } }
   assignees(first: 10) { nodes { login } }
   projectItems(first: 10) {
@@ -46,12 +50,16 @@ fragment CoreFields on Issue {
 fragment FieldName on ProjectV2FieldCommon { name }
 fragment ChildFields on Issue { ...CoreFields subIssues(first: 1) { totalCount } }
 """
+COMMENT_FIELDS = """
+fragment CommentFields on IssueComment { id databaseId body viewerDidAuthor author { login } }
+"""
 NODE_FIELDS = (
     CORE_FIELDS
+    + COMMENT_FIELDS
     + """
 fragment NodeFields on Issue {
   ...CoreFields
-  comments(first: 100) { totalCount nodes { id databaseId body } }
+  comments(first: 100) { totalCount nodes { ...CommentFields } }
   subIssues(first: 100) { totalCount nodes { ...ChildFields } }
 }
 """
@@ -70,7 +78,7 @@ def _parent_chain(depth: int, *, comments: bool = True) -> str:
     chain = ""
     for level in range(depth, 0, -1):
         with_comments = comments and level == 1
-        comments_field = "comments(first: 100) { nodes { id databaseId body } }"
+        comments_field = "comments(first: 100) { nodes { ...CommentFields } }"
         comments_text = comments_field if with_comments else ""
         chain = f"parent {{ ...RefFields {comments_text} {chain} }}"
     return chain
@@ -101,17 +109,18 @@ query SubIssues($ids: [ID!]!) {{
 LIST_QUERY = f"""
 query ListCshIssues($owner: String!, $name: String!, $label: String!, $after: String) {{
   repository(owner: $owner, name: $name) {{
+    label(name: $label) {{ name }}
     issues(first: 100, after: $after, labels: [$label], states: [OPEN, CLOSED]) {{
       pageInfo {{ hasNextPage endCursor }}
       nodes {{
         ...ChildFields
-        comments(first: 20) {{ totalCount nodes {{ id databaseId body }} }}
+        comments(first: 20) {{ totalCount nodes {{ ...CommentFields }} }}
         {_parent_chain(PARENT_DEPTH, comments=False)}
       }}
     }}
   }}
 }}
-{CORE_FIELDS}{REF_FIELDS}"""
+{CORE_FIELDS}{COMMENT_FIELDS}{REF_FIELDS}"""
 
 
 def without_board(name: str, document: str) -> str:
@@ -201,20 +210,58 @@ def _field_value(value: Mapping[str, Any]) -> Any:
     return clean_text(text) if isinstance(text, str) else text
 
 
-def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkComment | None:
-    """The bot's link comment among an issue's comments, by its hidden marker."""
+def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComment]:
+    """Every comment carrying the link marker, whoever wrote it (trust is decided later)."""
+    found = []
     for comment in comment_nodes:
         body = (comment or {}).get("body") or ""
         match = MARKER_RE.search(body)
         if match:
-            return LinkComment(int(comment["databaseId"]), comment["id"], body, match.group(1))
+            author = ((comment.get("author") or {}).get("login")) or ""
+            found.append(
+                LinkComment(
+                    int(comment["databaseId"]),
+                    comment["id"],
+                    body,
+                    match.group(1),
+                    author=author,
+                    by_viewer=bool(comment.get("viewerDidAuthor")),
+                )
+            )
+    return found
+
+
+def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkComment | None:
+    """The sync's own link comment among an issue's comments: the marker is trusted only in a
+    comment the sync's identity wrote (anyone can paste a marker into a public issue)."""
+    return next((c for c in marker_comments(comment_nodes) if c.by_viewer), None)
+
+
+def _guard_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> int | None:
+    for comment in comment_nodes:
+        if (
+            comment
+            and comment.get("viewerDidAuthor")
+            and GUARD_MARKER in (comment.get("body") or "")
+        ):
+            return int(comment["databaseId"])
     return None
+
+
+def _labeled_by(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    events = ((data.get("timelineItems") or {}).get("nodes")) or []
+    return tuple(
+        (str((e.get("label") or {}).get("name") or ""), str((e.get("actor") or {}).get("login")))
+        for e in events
+        if e and e.get("actor") and e.get("label")
+    )
 
 
 def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
     """An IssueNode from a NodeFields/ChildFields object (children parsed one level down)."""
     values = parse_board((data.get("projectItems") or {}).get("nodes") or [], board)
     children = (data.get("subIssues") or {}).get("nodes") or []
+    comments = ((data.get("comments") or {}).get("nodes")) or []
     return IssueNode(
         repo=data["repository"]["nameWithOwner"],
         number=int(data["number"]),
@@ -228,9 +275,13 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         assignees=tuple(n["login"] for n in (data.get("assignees") or {}).get("nodes") or [] if n),
         board=values,
         closed_at=_datetime(data.get("closedAt")),
-        link_comment=find_link_comment(((data.get("comments") or {}).get("nodes")) or []),
+        link_comment=find_link_comment(comments),
         comments_complete=_all_comments_read(data.get("comments")),
         children=tuple(parse_issue(child, board) for child in children if child),
+        author_association=str(data.get("authorAssociation") or ""),
+        labeled_by=_labeled_by(data),
+        foreign_links=tuple(c for c in marker_comments(comments) if not c.by_viewer),
+        guard_comment_id=_guard_comment(comments),
     )
 
 
@@ -390,6 +441,21 @@ def locate_issue(gh: GitHubClient, repo: str, number: int) -> tuple[str, int] | 
     if match is None:  # not "gone": read as deleted, its task would be deleted
         raise ApiFailure("GitHub", f"locate {repo}#{number}: the answer holds no issue URL")
     return match.group(1), int(match.group(2))
+
+
+def role_of(gh: GitHubClient, repo: str, login: str) -> str | None:
+    """The login's role on the repository (admin, maintain, write, triage, read, none); None
+    when GitHub does not know the account."""
+    target = gh.rest.get_repo(repo)
+    try:
+        role = gh.call(
+            lambda: target.get_collaborator_role_name(login), what=f"read {login}'s role on {repo}"
+        )
+    except ApiFailure as failure:
+        if failure.status == 404:
+            return None
+        raise
+    return str(role) if role else None
 
 
 # -- writes ---------------------------------------------------------------------------------

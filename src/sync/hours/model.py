@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sync.config import Community
-from sync.mirror.model import TaskSnapshot
+from sync.domain import TaskSnapshot
 
 OVER_CONTRACT = "over contract"
 UNDER_USING = "under-using"

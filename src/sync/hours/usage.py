@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sync.mirror.model import TaskSnapshot
+from sync.domain import TaskSnapshot
 
 
 def task_hours(task: TaskSnapshot, hours_gid: str) -> float | None:

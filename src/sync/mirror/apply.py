@@ -27,7 +27,7 @@ from sync.mirror.planner import oldest_first
 REOPEN_COMMENT = (
     "This issue was closed as completed, but it has no hours in **{field}** on the CSH board, "
     "so community-sync reopened it. Add the hours spent, then close it again.\n\n"
-    "<!-- community-sync:hours-guard -->"
+    + gh_issues.GUARD_MARKER
 )
 
 
@@ -163,8 +163,10 @@ class Applier:
 
     def _reopen(self, change: ReopenIssue) -> None:
         gh_issues.reopen_issue(self.github, change.repo, change.number)
-        if change.comment:
-            body = REOPEN_COMMENT.format(field=self.hours_field_name)
+        body = REOPEN_COMMENT.format(field=self.hours_field_name)
+        if change.comment_id:  # one guard comment per issue, however often it is closed
+            gh_issues.edit_comment(self.github, change.repo, change.number, change.comment_id, body)
+        else:
             gh_issues.post_comment(self.github, change.repo, change.number, body)
 
 

@@ -29,6 +29,7 @@ from sync.mirror.model import (
     ParentRef,
     Removal,
 )
+from sync.mirror.ownership import author_trusted
 from sync.rich_text import markdown_to_html_notes
 
 
@@ -60,11 +61,21 @@ def _visit(
     removals: list[Removal],
     warnings: list[str],
 ) -> None:
-    mirrored = not node.dropped and (parent is not None or node.has_label(rules.csh.label))
+    labeled = node.has_label(rules.csh.label)
+    waiting = parent is None and labeled and not author_trusted(node, rules.csh)
+    mirrored = not node.dropped and not waiting and (parent is not None or labeled)
     if mirrored:
         placement = parent or _community_parent(node, rules, warnings)
         tasks.append(_task(node, placement, rules, warnings))
         child_parent: ParentRef | None = ParentRef(issue_url=node.url, label=node.ref)
+    elif waiting and not node.dropped:
+        # Opened by someone outside the team (the issue form labels it for them): mirrored
+        # once a person with triage access applies the label. A task it has is left alone.
+        warnings.append(
+            f"{node.ref}: not mirrored until someone with triage access applies the "
+            f"{rules.csh.label} label (its author is not a member; csh.trusted_authors)"
+        )
+        child_parent = None
     else:
         removals.append(Removal(node.url, node.ref, _why_not(node, rules)))
         child_parent = None

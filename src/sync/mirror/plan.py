@@ -120,7 +120,7 @@ class ReopenIssue:
     number: int
     node_id: str
     reason: str
-    comment: bool = True
+    comment_id: int | None = None  # the sync's earlier guard comment: edited, not repeated
 
     @property
     def ref(self) -> str:

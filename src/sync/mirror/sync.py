@@ -44,6 +44,16 @@ from sync.mirror.model import (
     Removal,
     TaskSnapshot,
 )
+from sync.mirror.ownership import (
+    TRIAGE_OR_MORE,
+    Held,
+    Ownership,
+    cap,
+    labelers_to_check,
+    screen,
+    trust_link_comments,
+    vouch,
+)
 from sync.mirror.plan import (
     AddToProject,
     Change,
@@ -85,9 +95,8 @@ class Mirror:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     _fields: FieldMap | None = None
     _listed: list[TaskSnapshot] = field(default_factory=list)
-    _emails: dict[str, str] | None = (
-        None  # workspace user email -> gid, read once  # the project's tasks, once read
-    )
+    _emails: dict[str, str] | None = None  # workspace user email -> gid, read once
+    _roles: dict[tuple[str, str], str | None] = field(default_factory=dict)  # permission reads
 
     @property
     def board(self) -> BoardRef | None:
@@ -116,6 +125,7 @@ class Mirror:
         if read is None:
             return self._issue_gone(target)
         root, ancestor = self.tree_root(read.issue, read.parents)
+        root = self.prepare(root)
         if not target.may_have_task and not self._anything_mirrored(root, ancestor):
             reason = f"{target.repo}#{target.number} is not in a {self.csh.label} issue tree"
             return Outcome(target, "skipped", lines=[], warnings=[], skip_reason=reason)
@@ -131,6 +141,38 @@ class Mirror:
         plan.changes += self._link_comments(root, target, index, listed, plan)
         plan.warnings += desired.warnings
         return self._finish(target, plan, index)
+
+    def prepare(self, root: IssueNode) -> IssueNode:
+        """The tree with the ownership rules' facts settled: which link comments are trusted,
+        and which labeled issues of outside authors a maintainer labeled (permission reads,
+        one per labeler, cached for the run)."""
+        root = trust_link_comments(root, self.csh.link_comment_authors)
+        vouched = {
+            url
+            for url, login in labelers_to_check(root, self.csh).items()
+            if self._role(root, url, login) in TRIAGE_OR_MORE
+        }
+        return vouch(root, vouched) if vouched else root
+
+    def _role(self, root: IssueNode, url: str, login: str) -> str | None:
+        node = next(n for n in root.walk() if n.url == url)
+        key = (node.repo.lower(), login.lower())
+        if key not in self._roles:
+            self._roles[key] = gh_issues.role_of(self.github, node.repo, login)
+        return self._roles[key]
+
+    def ownership(self) -> Ownership:
+        """The rules that say which tasks the mirror may write."""
+        return Ownership.of(self.asana_config.project, self.csh)
+
+    def finalize(self, plan: Plan, index: TaskIndex, max_deletes: int | None = None) -> Held:
+        """Check every change against the ownership rules (one place for both commands) and
+        hold back what goes over the caps."""
+        tasks = {t.gid: t for found in index.values() for t in found}
+        plan.changes, refused = screen(plan.changes, tasks, self.ownership())
+        plan.warnings += refused
+        plan.changes, held = cap(plan.changes, max_deletes, self.csh.max_reopens)
+        return held
 
     def _anything_mirrored(self, root: IssueNode, ancestor: Ancestor | None) -> bool:
         """True when the tree holds a mirrored issue (so Asana must be looked at)."""
@@ -189,7 +231,9 @@ class Mirror:
         if node.board.get(board.hours_field) is not None:
             return root
         reason = f"closed as completed without hours in {board.hours_field!r}"
-        plan.changes.append(ReopenIssue(node.repo, node.number, node.node_id, reason))
+        plan.changes.append(
+            ReopenIssue(node.repo, node.number, node.node_id, reason, node.guard_comment_id)
+        )
         return _replace_node(root, node.url, replace(node, state="open", state_reason="reopened"))
 
     def with_transfer(self, desired: Desired, new_url: str, old_url: str) -> Desired:
@@ -214,7 +258,8 @@ class Mirror:
             record = self.asana.task(gid, TASK_FIELDS)
             if record is not None:
                 snapshot = to_snapshot(record, self.fields([record]).url_gid)
-                if snapshot.github_url in {root.url, target.old_url}:
+                urls = [u for u in (root.url, target.old_url) if u]
+                if any(self.ownership().owns(snapshot, u) for u in urls):
                     return {snapshot.github_url or root.url: [snapshot]}, False
         return self.project_index(), True
 
@@ -234,7 +279,8 @@ class Mirror:
         node = next((n for n in root.walk() if n.url == target.url), None)
         if node is None or node.dropped or not node.has_label(self.csh.label):
             return []
-        over = self._over_contract(node, index) if listed else None
+        announce = self.csh.announce_over_contract
+        over = self._over_contract(node, index) if listed and announce else None
         existing = node.link_comment
         if existing is None:
             creating = any(
@@ -249,7 +295,8 @@ class Mirror:
         gid = gids_from(index).get(node.url) or gids_from(index).get(target.old_url or "")
         if gid is None:
             return []
-        wanted = self.link_text(gid, over if listed else over_contract_of(existing.body))
+        kept = over_contract_of(existing.body) if announce else None
+        wanted = self.link_text(gid, over if listed else kept)
         if existing.body.strip() == wanted.strip():
             return []
         return [LinkComment(node.repo, node.number, node.url, existing.id, over)]
@@ -297,6 +344,8 @@ class Mirror:
 
     # -- applying ----------------------------------------------------------------------------
     def _finish(self, target: Target, plan: Plan, index: TaskIndex) -> Outcome:
+        held = self.finalize(plan, index)
+        plan.warnings += held.messages()
         known = gids_from(index)
         gid = known.get(target.url) or known.get(target.old_url or "")
         action = _action(plan, target, gid)
