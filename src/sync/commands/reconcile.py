@@ -22,6 +22,12 @@ def add_parser(sub: Any) -> None:
         metavar="OWNER/NAME",
         help="reconcile this repository (repeatable; default: github.repositories)",
     )
+    parser.add_argument(
+        "--allow-deletes",
+        type=_count,
+        metavar="N",
+        help="let this run delete up to N tasks (default: csh.max_deletes)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -44,9 +50,17 @@ def run(args: argparse.Namespace, context: Context) -> int:
         config.require("csh"),
         dry_run=context.dry_run,
     )
-    report = Reconciler(mirror, repos, datetime.now(UTC)).run()
+    report = Reconciler(mirror, repos, datetime.now(UTC), args.allow_deletes).run()
     _report(context.runtime, report, repos, context.dry_run)
-    return 0
+    for message in report.held:
+        context.runtime.error(message)
+    return 1 if report.held else 0
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of tasks, got {text!r}")
+    return int(text)
 
 
 def _report(runtime: Runtime, report: ReconcileReport, repos: tuple[str, ...], dry: bool) -> None:

@@ -395,26 +395,36 @@ def _has_children(raw: Mapping[str, Any]) -> bool:
     return "nodes" in (raw.get("subIssues") or {})
 
 
-def list_csh_issues(
-    gh: GitHubClient, repo: str, label: str, board: BoardRef | None
-) -> list[IssueRead]:
+@dataclass(frozen=True)
+class CshListing:
+    """The labeled issues of one repository, and whether the label exists there at all (a
+    renamed or misspelt label lists nothing, which must not read as "every task is gone")."""
+
+    issues: list[IssueRead]
+    label_found: bool
+
+
+def list_csh_issues(gh: GitHubClient, repo: str, label: str, board: BoardRef | None) -> CshListing:
     """Every issue of a repository carrying the label, open and closed, with full trees."""
     owner, name = repo.split("/", 1)
     raws: list[Mapping[str, Any]] = []
     after: str | None = None
+    label_found = False
     while True:
         variables = {"owner": owner, "name": name, "label": label, "after": after}
         data = gh.graphql(
             _query("ListCshIssues", board), variables, what=f"list {label} issues of {repo}"
         )
         issues = (data.get("repository") or {}).get("issues") or {}
+        label_found = label_found or bool((data.get("repository") or {}).get("label"))
         raws += [n for n in issues.get("nodes") or [] if n]
         page = issues.get("pageInfo") or {}
         if not page.get("hasNextPage"):
             break
         after = page.get("endCursor")
     trees = complete_trees(gh, raws, board)
-    return [IssueRead(tree, parse_parents(raw)) for tree, raw in zip(trees, raws, strict=True)]
+    reads = [IssueRead(tree, parse_parents(raw)) for tree, raw in zip(trees, raws, strict=True)]
+    return CshListing(reads, label_found)
 
 
 def _graft(

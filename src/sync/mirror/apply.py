@@ -12,6 +12,7 @@ from sync.errors import ApiFailure
 from sync.github import issues as gh_issues
 from sync.github.client import GitHubClient
 from sync.mirror.model import DesiredTask, ParentRef, TaskSnapshot
+from sync.mirror.ownership import Ownership
 from sync.mirror.plan import (
     AddToProject,
     Change,
@@ -53,6 +54,7 @@ class Applier:
     link_text: Callable[[str, str | None], str]
     known: dict[str, str] = field(default_factory=dict)  # issue URL -> task gid
     verify_creates: bool = True
+    ownership: Ownership | None = None
     done: list[Change] = field(default_factory=list)  # applied so far, for failure messages
 
     def apply(self, changes: list[Change]) -> Applied:
@@ -74,11 +76,26 @@ class Applier:
         elif isinstance(change, AddToProject):
             self.asana.add_project(change.gid, change.project)
         elif isinstance(change, DeleteTask):
-            self.asana.delete_task(change.gid)
+            self._delete(change, result)
         elif isinstance(change, LinkComment):
             self._link_comment(change, result)
         else:
             self._reopen(change)
+
+    def _delete(self, change: DeleteTask, result: Applied) -> None:
+        """Delete a mirrored task; Asana would delete its subtasks with it, so subtasks a
+        person added under it move to its parent first (ownership rule 1's one exception)."""
+        for record in self.asana.subtasks(change.gid, TASK_FIELDS):
+            sub = to_snapshot(record, self.url_field)
+            if self.ownership is not None and self.ownership.owns(sub, None):
+                continue  # a mirrored subtask: its own issue decides about it
+            self.asana.set_parent(sub.gid, change.parent_gid)
+            where = f"task {change.parent_gid}" if change.parent_gid else "no parent"
+            result.warnings.append(
+                f"{change.ref}: moved subtask {sub.gid} ({sub.name!r}), which a person added "
+                f"under task {change.gid}, to {where} before deleting task {change.gid}"
+            )
+        self.asana.delete_task(change.gid)
 
     def _parent_gid(self, parent: ParentRef, result: Applied) -> str | None:
         if parent.issue_url is not None:

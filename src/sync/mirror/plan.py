@@ -86,6 +86,7 @@ class DeleteTask:
     gid: str
     ref: str
     reason: str
+    parent_gid: str | None = None  # where subtasks a person added under it are moved first
 
     def describe(self) -> str:
         """The dry-run line."""

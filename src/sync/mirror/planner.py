@@ -29,11 +29,13 @@ def plan_tasks(desired: Desired, index: TaskIndex, project: str, fields: FieldMa
         keep, duplicates = found[0], found[1:]
         changes += _reconcile(task, keep, _parent_gid(task.parent, primary), project, fields)
         changes += [
-            DeleteTask(d.gid, task.ref, f"duplicate of task {keep.gid}") for d in duplicates
+            DeleteTask(d.gid, task.ref, f"duplicate of task {keep.gid}", keep.gid)
+            for d in duplicates
         ]
     for removal in desired.removals:
         changes += [
-            DeleteTask(t.gid, removal.ref, removal.reason) for t in index.get(removal.url, [])
+            DeleteTask(t.gid, removal.ref, removal.reason, t.parent_gid)
+            for t in index.get(removal.url, [])
         ]
     return _ordered(changes)
 

@@ -46,6 +46,7 @@ class ReconcileReport:
     counts: Counter[str] = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # why changes were held back (exit 1)
 
 
 @dataclass
@@ -55,6 +56,9 @@ class Reconciler:
     mirror: Mirror
     repos: tuple[str, ...]
     now: datetime
+    allow_deletes: int | None = None  # --allow-deletes N: this run's cap instead of the config's
+    _unlabeled_repos: set[str] = field(default_factory=set)  # the label does not exist there
+    _held: list[str] = field(default_factory=list)
 
     def run(self) -> ReconcileReport:
         """Read both sides, plan once, apply unless dry run."""
@@ -73,8 +77,13 @@ class Reconciler:
         fields = self.mirror.fields()
         plan.changes[:0] = plan_tasks(desired, index, self.mirror.asana_config.project, fields)
         plan.changes += self._new_link_comments(trees, plan, index)
+        cap = self.mirror.csh.max_deletes if self.allow_deletes is None else self.allow_deletes
+        held = self.mirror.finalize(plan, index, max_deletes=cap)
         report = ReconcileReport(issues=sum(len(root.walk()) for root, _ in trees))
         report.warnings = list(dict.fromkeys(plan.warnings))
+        report.held = self._held + held.messages()
+        held_changes: list[Change] = [*held.deletes, *held.reopens]
+        report.lines = [f"held back: {c.describe()}" for c in held_changes]
         self._apply(plan, index, report)
         return report
 
@@ -82,13 +91,13 @@ class Reconciler:
     def _read_github(self) -> list[IssueRead]:
         """Every labeled issue of the repositories, with its tree and parent chain."""
         mirror = self.mirror
-        return [
-            read
-            for repo in self.repos
-            for read in gh_issues.list_csh_issues(
-                mirror.github, repo, mirror.csh.label, mirror.board
-            )
-        ]
+        reads: list[IssueRead] = []
+        for repo in self.repos:
+            listing = gh_issues.list_csh_issues(mirror.github, repo, mirror.csh.label, mirror.board)
+            if not listing.label_found:
+                self._unlabeled_repos.add(repo.lower())
+            reads += listing.issues
+        return reads
 
     def _trees(self, reads: list[IssueRead]) -> list[tuple[IssueNode, Ancestor | None]]:
         """One entry per CSH tree: labeled issues inside another tree are not roots.
@@ -101,6 +110,7 @@ class Reconciler:
             if read.issue.url in seen:
                 continue
             root, above = self.mirror.tree_root(read.issue, read.parents)
+            root = self.mirror.prepare(root)
             if root.url not in trees:
                 trees[root.url] = (root, above)
                 seen.update(n.url for n in root.walk())
@@ -133,10 +143,18 @@ class Reconciler:
     def _orphans(self, desired: Desired, index: TaskIndex, plan: Plan) -> Desired:
         known = {t.url for t in desired.tasks} | {r.url for r in desired.removals}
         found: list[Desired] = []
+        left: dict[str, int] = Counter()
         for url in sorted(set(index) - known):
             target = self._in_scope(url)
-            if target is not None:
+            if target is not None and target[0].lower() in self._unlabeled_repos:
+                left[target[0]] += 1  # a renamed or misspelt label must not delete everything
+            elif target is not None:
                 found.append(self._resolve_orphan(url, *target, plan))
+        for repo, count in left.items():
+            self._held.append(
+                f"{repo} has no {self.mirror.csh.label!r} label, so its {count} mirrored tasks "
+                "were left alone: fix csh.label (or the label's name on GitHub)"
+            )
         return _merge(found)
 
     def _in_scope(self, url: str) -> tuple[str, int] | None:
@@ -199,7 +217,7 @@ class Reconciler:
     # -- applying ----------------------------------------------------------------------------
     def _apply(self, plan: Plan, index: TaskIndex, report: ReconcileReport) -> None:
         report.counts.update(_kind(c) for c in plan.changes)
-        report.lines = plan.lines()
+        report.lines[:0] = plan.lines()
         if self.mirror.dry_run or not plan:
             return
         applier = Applier(
@@ -211,6 +229,7 @@ class Reconciler:
             self.mirror.link_text,
             gids_from(index),
             verify_creates=False,
+            ownership=self.mirror.ownership(),
         )
         try:
             applied = applier.apply(plan.changes)

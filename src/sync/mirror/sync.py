@@ -360,6 +360,7 @@ class Mirror:
             self.link_text,
             known,
             self.verify_creates,
+            self.ownership(),
         )
         applied = applier.apply(plan.changes)
         gid = applied.task_gids.get(target.url, gid)
