@@ -119,3 +119,24 @@ def test_deletes_come_last_children_first(rules: Rules) -> None:
         desired_for_tree(root, None, rules), {root.url: [t1], child.url: [t2]}, "100", FIELDS
     )
     assert [c.gid for c in changes if isinstance(c, DeleteTask)] == ["902", "901"]
+
+
+def test_clearing_the_start_date_sends_the_due_date_with_it(rules: Rules) -> None:
+    """Asana answers 400 to a start_on change (set or unset) without due_on in the request."""
+    node = issue(board={"Start date": None, "End date": "2026-03-05"})
+    have = replace(in_sync(rules, node), start_on="2026-03-01", due_on="2026-03-05")
+    [update] = plan_tasks(
+        desired_for_tree(node, None, rules), {have.github_url: [have]}, "100", FIELDS
+    )
+    assert isinstance(update, UpdateTask)
+    assert update.data["start_on"] is None and update.data["due_on"] == "2026-03-05"
+
+
+def test_clearing_a_start_date_equal_to_the_end_sends_the_due_date(rules: Rules) -> None:
+    node = issue(board={"Start date": "2026-03-05", "End date": "2026-03-05"})
+    have = replace(in_sync(rules, node), start_on="2026-03-01", due_on="2026-03-05")
+    [update] = plan_tasks(
+        desired_for_tree(node, None, rules), {have.github_url: [have]}, "100", FIELDS
+    )
+    assert isinstance(update, UpdateTask)
+    assert update.data == {"start_on": None, "due_on": "2026-03-05"}

@@ -52,6 +52,8 @@ def run(args: argparse.Namespace, context: Context) -> int:
     )
     report = Reconciler(mirror, repos, datetime.now(UTC), args.allow_deletes).run()
     _report(context.runtime, report, repos, context.dry_run)
+    for line in report.held_lines:
+        context.runtime.out(line)
     for message in report.held:
         context.runtime.error(message)
     return 1 if report.held else 0

@@ -85,7 +85,13 @@ class Applier:
     def _delete(self, change: DeleteTask, result: Applied) -> None:
         """Delete a mirrored task; Asana would delete its subtasks with it, so subtasks a
         person added under it move to its parent first (ownership rule 1's one exception)."""
-        for record in self.asana.subtasks(change.gid, TASK_FIELDS):
+        try:
+            records = list(self.asana.subtasks(change.gid, TASK_FIELDS))
+        except ApiFailure as failure:
+            if failure.status != 404:
+                raise
+            return  # deleted already (by a concurrent run), with whatever was under it
+        for record in records:
             sub = to_snapshot(record, self.url_field)
             if self.ownership is not None and self.ownership.owns(sub, None):
                 continue  # a mirrored subtask: its own issue decides about it

@@ -129,8 +129,9 @@ def _date_changes(
     changed = {k: v for k, v in task.dates.items() if current.get(k) != v}
     for key, value in changed.items():
         diffs.append((key, current.get(key), value))
-    if "start_on" in changed and changed["start_on"] is not None and "due_on" in task.dates:
-        changed["due_on"] = task.dates["due_on"]  # Asana sets start only together with due
+    if "start_on" in changed and "due_on" not in changed:
+        # Asana refuses a start_on change, set or unset, without due_on in the same request.
+        changed["due_on"] = task.dates.get("due_on", have.due_on)
     return changed
 
 

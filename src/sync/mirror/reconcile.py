@@ -47,6 +47,7 @@ class ReconcileReport:
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # why changes were held back (exit 1)
+    held_lines: list[str] = field(default_factory=list)  # the changes held back
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Reconciler:
         report.warnings = list(dict.fromkeys(plan.warnings))
         report.held = self._held + held.messages()
         held_changes: list[Change] = [*held.deletes, *held.reopens]
-        report.lines = [f"held back: {c.describe()}" for c in held_changes]
+        report.held_lines = [f"held back: {c.describe()}" for c in held_changes]
         self._apply(plan, index, report)
         return report
 
@@ -217,7 +218,7 @@ class Reconciler:
     # -- applying ----------------------------------------------------------------------------
     def _apply(self, plan: Plan, index: TaskIndex, report: ReconcileReport) -> None:
         report.counts.update(_kind(c) for c in plan.changes)
-        report.lines[:0] = plan.lines()
+        report.lines = plan.lines()
         if self.mirror.dry_run or not plan:
             return
         applier = Applier(
