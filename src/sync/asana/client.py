@@ -120,6 +120,21 @@ class AsanaClient:
             raise
         return data
 
+    def user(self, ref: str) -> dict[str, Any] | None:
+        """One user by gid or email, with the workspaces it belongs to (None: no such user)."""
+        try:
+            data: dict[str, Any] = self.call(
+                self.users.get_user,
+                ref,
+                {"opt_fields": "gid,email,workspaces.gid"},
+                what=f"read user {ref}",
+            )
+        except ApiFailure as failure:
+            if failure.status in (400, 404):
+                return None
+            raise
+        return data
+
     def project_fields(self, project: str) -> list[dict[str, Any]]:
         """The custom fields on a project (from its custom field settings)."""
         fields = "custom_field.gid,custom_field.name,custom_field.type,custom_field.enum_options"

@@ -39,4 +39,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     )
     outcomes = [mirror.sync(t, closed_now=event.closed_now) for t in event.targets]
     report_outcomes(runtime, outcomes, dry_run=context.dry_run, title=f"issues {event.action}")
-    return 0
+    failed = [line for outcome in outcomes for line in outcome.failed]
+    for line in failed:
+        runtime.error(line)
+    return 1 if failed else 0

@@ -56,7 +56,14 @@ def run(args: argparse.Namespace, context: Context) -> int:
         context.runtime.out(line)
     for message in report.held:
         context.runtime.error(message)
-    return 1 if report.held else 0
+    for line in report.failed:
+        context.runtime.error(line)
+    if report.failed:
+        context.runtime.summary(
+            "#### Changes Asana or GitHub refused\n\n"
+            + "\n".join(f"- {line}" for line in report.failed)
+        )
+    return 1 if report.held or report.failed else 0
 
 
 def _count(text: str) -> int:

@@ -40,6 +40,8 @@ class Applied:
     lines: list[str] = field(default_factory=list)
     lost: set[str] = field(default_factory=set)  # created by a concurrent run first
     warnings: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # changes refused for good, one line each
+    failed_urls: set[str] = field(default_factory=set)  # issues whose create was refused
 
 
 @dataclass
@@ -58,10 +60,24 @@ class Applier:
     done: list[Change] = field(default_factory=list)  # applied so far, for failure messages
 
     def apply(self, changes: list[Change]) -> Applied:
-        """Apply every change in order."""
+        """Apply every change in order. A change the service refuses for good (a 4xx other
+        than 429) is reported and skipped, so it cannot starve the changes after it; a
+        transient failure that outlasted the retries stops the run (the next run resumes)."""
         result = Applied(task_gids=dict(self.known))
         for change in changes:
-            self._one(change, result)
+            blocked = _waits_for(change, result.failed_urls)
+            if blocked:
+                result.failed.append(f"{_ref(change)}: not applied, {blocked}: {change.describe()}")
+                _mark_failed(change, result)
+                continue
+            try:
+                self._one(change, result)
+            except ApiFailure as failure:
+                if not permanent(failure):
+                    raise
+                result.failed.append(f"{_ref(change)}: {change.describe()}: {failure}")
+                _mark_failed(change, result)
+                continue
             result.lines.append(change.describe())
             self.done.append(change)
         return result
@@ -191,6 +207,33 @@ class Applier:
             gh_issues.edit_comment(self.github, change.repo, change.number, change.comment_id, body)
         else:
             gh_issues.post_comment(self.github, change.repo, change.number, body)
+
+
+def permanent(failure: ApiFailure) -> bool:
+    """True for a refusal that retrying cannot fix: a 4xx other than 429."""
+    return failure.status is not None and 400 <= failure.status < 500 and failure.status != 429
+
+
+def _ref(change: Change) -> str:
+    if isinstance(change, CreateTask):
+        return change.desired.ref
+    return str(getattr(change, "ref", ""))
+
+
+def _waits_for(change: Change, failed_urls: set[str]) -> str | None:
+    """Why a change cannot go ahead: its parent issue's task could not be created."""
+    if isinstance(change, CreateTask | MoveTask):
+        parent = change.desired.parent if isinstance(change, CreateTask) else change.parent
+        if parent.issue_url in failed_urls:
+            return f"the task of its parent issue {parent.issue_url} could not be created"
+    if isinstance(change, LinkComment) and change.url in failed_urls:
+        return "its task could not be created"
+    return None
+
+
+def _mark_failed(change: Change, result: Applied) -> None:
+    if isinstance(change, CreateTask):
+        result.failed_urls.add(change.desired.url)
 
 
 def create_body(desired: DesiredTask, project: str) -> dict[str, Any]:

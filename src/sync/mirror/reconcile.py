@@ -48,6 +48,7 @@ class ReconcileReport:
     warnings: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # why changes were held back (exit 1)
     held_lines: list[str] = field(default_factory=list)  # the changes held back
+    failed: list[str] = field(default_factory=list)  # changes the services refused for good
 
 
 @dataclass
@@ -74,7 +75,9 @@ class Reconciler:
         plan = Plan(warnings=list(desired.warnings))
         desired = self._close_guard(trees, desired, plan)
         desired = _merge([desired, self._orphans(desired, index, plan)])
+        known = len(desired.warnings)
         desired = self.mirror.resolve_assignees(desired, index)
+        plan.warnings += desired.warnings[known:]
         fields = self.mirror.fields()
         plan.changes[:0] = plan_tasks(desired, index, self.mirror.asana_config.project, fields)
         plan.changes += self._new_link_comments(trees, plan, index)
@@ -243,6 +246,7 @@ class Reconciler:
                 failure.status,
             ) from None
         report.warnings += applied.warnings
+        report.failed = applied.failed
 
 
 def _kind(change: Change) -> str:

@@ -80,6 +80,7 @@ class Outcome:
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skip_reason: str | None = None
+    failed: list[str] = field(default_factory=list)  # changes the service refused for good
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Mirror:
     _listed: list[TaskSnapshot] = field(default_factory=list)
     _emails: dict[str, str] | None = None  # workspace user email -> gid, read once
     _roles: dict[tuple[str, str], str | None] = field(default_factory=dict)  # permission reads
+    _looked_up: dict[str, str | None] = field(default_factory=dict)  # email -> user gid
 
     @property
     def board(self) -> BoardRef | None:
@@ -181,12 +183,15 @@ class Mirror:
         return any(n.has_label(self.csh.label) and not n.dropped for n in root.walk())
 
     def resolve_assignees(self, desired: Desired, index: TaskIndex) -> Desired:
-        """Turn configured emails into user gids where a task exists to compare with (a new
-        task takes the email as it is; reading the users costs one request a run)."""
+        """Turn configured emails into user gids. Where tasks exist to compare with, the
+        workspace's users are read once; otherwise each unknown email is looked up once a run.
+        An email that is no user of the workspace is warned about; the task stays unassigned."""
         existing = {url for url, tasks in index.items() if tasks}
-        if not any(_is_email(t.assignee) and t.url in existing for t in desired.tasks):
+        if not any(_is_email(t.assignee) for t in desired.tasks):
             return desired
-        if self._emails is None:
+        if self._emails is None and any(
+            _is_email(t.assignee) and t.url in existing for t in desired.tasks
+        ):
             users = self.asana.workspace_users(self.asana_config.workspace)
             self._emails = {str(u.get("email", "")).lower(): u["gid"] for u in users}
         warnings: list[str] = []
@@ -194,12 +199,25 @@ class Mirror:
         return replace(desired, tasks=tasks, warnings=desired.warnings + tuple(warnings))
 
     def _with_gid(self, task: DesiredTask, warnings: list[str]) -> DesiredTask:
-        if not _is_email(task.assignee) or self._emails is None:
+        if not _is_email(task.assignee):
             return task
-        gid = self._emails.get(str(task.assignee).lower())
+        email = str(task.assignee).lower()
+        gid = self._emails.get(email) if self._emails is not None else self._email_gid(email)
         if gid is None:
-            warnings.append(f"{task.ref}: {task.assignee} is not a user of the Asana workspace")
+            warnings.append(
+                f"{task.ref}: {task.assignee} is not a user of the Asana workspace; "
+                "the task is left unassigned (fix csh.users)"
+            )
         return replace(task, assignee=gid)
+
+    def _email_gid(self, email: str) -> str | None:
+        """One look-up per email and run (GET /users/{email})."""
+        if email not in self._looked_up:
+            user = self.asana.user(email)
+            spaces = {w.get("gid") for w in (user or {}).get("workspaces") or [] if w}
+            in_workspace = user is not None and self.asana_config.workspace in spaces
+            self._looked_up[email] = str(user["gid"]) if user and in_workspace else None
+        return self._looked_up[email]
 
     def rules(self) -> Rules:
         """The config and field map the mirror's decisions depend on."""
@@ -328,6 +346,7 @@ class Mirror:
         outcome = self._finish(target, plan, index)
         outcome.lines[:0] = [line for o in first for line in o.lines]
         outcome.warnings[:0] = [w for o in first for w in o.warnings]
+        outcome.failed[:0] = [f for o in first for f in o.failed]
         return outcome
 
     def _orphaned_children(self, urls: list[str]) -> list[Target]:
@@ -366,7 +385,9 @@ class Mirror:
         gid = applied.task_gids.get(target.url, gid)
         if action == "deleted":
             gid = next((c.gid for c in plan.changes if isinstance(c, DeleteTask)), gid)
-        return Outcome(target, action, gid, applied.lines, plan.warnings + applied.warnings)
+        outcome = Outcome(target, action, gid, applied.lines, plan.warnings + applied.warnings)
+        outcome.failed = applied.failed
+        return outcome
 
 
 def _primary(index: TaskIndex, url: str) -> TaskSnapshot | None:
