@@ -72,3 +72,47 @@ def test_an_email_outside_the_workspace_leaves_a_new_task_unassigned(harness: Ha
     assert h.event("labeled", issue2.number, label="CSH").code == 0
     lookups = [r for r in h.world.server.requests if r.path.startswith("/asana/api/1.0/users/")]
     assert len(lookups) <= 1
+
+
+def test_rich_text_asana_rewrote_is_not_rewritten_every_run(harness: Harness) -> None:
+    """Real Asana normalises stored rich text; a run that changes nothing writes nothing."""
+    h = harness
+    h.world.asana.rewrite_rich_text = True
+    body = (
+        'It\'s  a "quoted" **bold**   word,\n\nsee [the docs](https://example.org/a?b=1&c=2)'
+        "\n\n- one\n- two  \n\n---\n\n`code` and _em_"
+    )
+    issue = new_issue(h, body=body)
+    assert h.cli("reconcile").code == 0
+    stored = only_task(h, issue).html_notes
+    assert "&#39;" in stored  # the emulator really rewrote it
+    for _ in range(2):
+        h.world.server.reset_log()
+        assert h.cli("reconcile").code == 0
+        assert h.world.server.count(writes=True) == 0
+
+
+def test_a_body_asana_refuses_as_rich_text_is_not_resent_every_run(harness: Harness) -> None:
+    h = harness
+    issue = new_issue(h, body="Please help.")
+    h.world.server.inject(
+        "asana",
+        method="POST",
+        path=r"/tasks$",
+        status=400,
+        times=1,
+        body={"errors": [{"message": "html_notes: XML is invalid"}]},
+    )
+    assert h.cli("reconcile").code == 0
+    assert "Please help." in only_task(h, issue).notes
+    h.world.server.inject(
+        "asana",
+        method="PUT",
+        path=r"/tasks/",
+        status=400,
+        times=100,
+        body={"errors": [{"message": "html_notes: XML is invalid"}]},
+    )
+    h.world.server.reset_log()
+    assert h.cli("reconcile").code == 0
+    assert h.world.server.count(writes=True) == 0

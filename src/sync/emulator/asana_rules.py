@@ -8,6 +8,7 @@ plain, helpful sentence where none does.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Collection
 from datetime import date
 from typing import Any
@@ -93,6 +94,39 @@ def rich_text_to_plain(html: str, field: str = "html_notes") -> str:
     except expat.ExpatError as exc:
         raise RuleError(f"{field}: XML is invalid: {expat.ErrorString(exc.code)}") from exc
     return "".join(collector.parts).strip("\n")
+
+
+_EMPTY_DROPPED = frozenset({"strong", "em", "u", "s", "code", "a"})
+
+
+def rewrite_rich_text(html: str) -> str:
+    """Store rich text the way Asana hands it back rewritten: attributes in another order,
+    runs of whitespace collapsed, quotes and apostrophes as entities, empty inline elements
+    dropped. The meaning is the same; the bytes are not."""
+    root = ET.fromstring(html)  # noqa: S314 - validated as Asana does before this
+    return _rewrite(root)
+
+
+def _rewrite(element: ET.Element) -> str:
+    attrs = "".join(f' {k}="{_entities(v)}"' for k, v in reversed(list(element.attrib.items())))
+    inner = _entities(_squeeze(element.text))
+    for child in element:
+        empty = not (child.text or "").strip() and len(child) == 0
+        if not (empty and child.tag in _EMPTY_DROPPED):
+            inner += _rewrite(child)
+        inner += _entities(_squeeze(child.tail))
+    if not inner and element.tag in {"hr", "br"}:
+        return f"<{element.tag}{attrs}/>"
+    return f"<{element.tag}{attrs}>{inner}</{element.tag}>"
+
+
+def _squeeze(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "")
+
+
+def _entities(text: str) -> str:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace('"', "&quot;").replace("'", "&#39;")
 
 
 def plain_to_rich_text(text: str) -> str:

@@ -135,6 +135,8 @@ class AsanaState:
         self.search_lag_seconds = 30.0
         # Subtasks created with `parent` lose the `projects` sent along (reported behaviour).
         self.subtask_create_drops_projects = True
+        # Store html_notes as Asana may hand them back: same meaning, other bytes.
+        self.rewrite_rich_text = False
         self._gids = itertools.count(FIRST_GID)
         self._index: dict[str, list[tuple[datetime, Task | None]]] = {}
 

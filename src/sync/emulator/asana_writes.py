@@ -18,6 +18,7 @@ from sync.emulator.asana_rules import (
     check_string,
     parse_date,
     plain_to_rich_text,
+    rewrite_rich_text,
     rich_text_to_plain,
 )
 from sync.emulator.asana_state import AsanaState, Story, Task
@@ -144,13 +145,14 @@ class TaskWrites:
             raise RuleError(f"resource_subtype: Not one of {sorted(_SUBTYPES)}: {value!r}")
         return str(value)
 
-    @staticmethod
-    def _apply_notes(task: Task, data: dict[str, Any]) -> None:
+    def _apply_notes(self, task: Task, data: dict[str, Any]) -> None:
         if "notes" in data and "html_notes" in data:
             raise RuleError("You may only provide one of notes or html_notes")
         if "html_notes" in data:
             rich_text_to_plain(data["html_notes"])
             task.html_notes = data["html_notes"]
+            if self.state.rewrite_rich_text:
+                task.html_notes = rewrite_rich_text(task.html_notes)
         elif "notes" in data:
             task.html_notes = plain_to_rich_text(check_string(data["notes"], "notes"))
 

@@ -24,16 +24,38 @@ def html_equivalent(a: str | None, b: str | None) -> bool:
     return _canonical(left) == _canonical(right)
 
 
-def _canonical(element: ET.Element) -> tuple[Any, ...]:
+# Inline elements Asana drops when they hold nothing.
+_DROPPED_WHEN_EMPTY = frozenset({"strong", "em", "u", "s", "code", "a"})
+
+
+def _canonical(element: ET.Element, pre: bool = False) -> tuple[Any, ...]:
+    """The element as a tuple in which what Asana may rewrite does not show: attribute
+    order, entity spelling (the parser resolved them), runs of whitespace, empty inline
+    elements. Text split by a dropped element is joined again."""
     attrs = tuple(
         sorted((k, v) for k, v in element.attrib.items() if not k.startswith("data-asana"))
     )
-    children = tuple(_canonical(child) for child in element)
-    return (element.tag, attrs, _text(element.text), children, _text(element.tail))
+    parts: list[Any] = []
+    text = element.text or ""
+    for child in element:
+        if child.tag in _DROPPED_WHEN_EMPTY and not "".join(child.itertext()).strip():
+            text += child.tail or ""
+            continue
+        parts += [_text(text, pre), _canonical(child, pre or child.tag == "pre")]
+        text = child.tail or ""
+    parts.append(_text(text, pre))
+    return (element.tag, attrs, tuple(p for p in parts if p != ""))
 
 
-def _text(value: str | None) -> str:
-    return (value or "").strip()
+def _text(value: str | None, pre: bool = False) -> str:
+    """Text with whitespace runs as one space (inside ``<pre>``, as it is)."""
+    return (value or "") if pre else " ".join((value or "").split())
+
+
+def plain_as_rich_text(text: str) -> str:
+    """The rich text Asana makes of plain ``notes`` (what a task sent the fallback holds)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<body>{escaped}</body>"
 
 
 def same_value(have: Any, want: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sync.mirror.compare import html_equivalent, same_value
+from sync.mirror.compare import html_equivalent, plain_as_rich_text, same_value
 from sync.mirror.model import KEEP, Desired, DesiredTask, FieldMap, ParentRef, TaskSnapshot
 from sync.mirror.plan import AddToProject, Change, CreateTask, DeleteTask, MoveTask, UpdateTask
 
@@ -77,13 +77,7 @@ def field_changes(
     diffs: list[tuple[str, Any, Any]] = []
     simple = [
         ("name", "name", have.name, task.name, have.name == task.name),
-        (
-            "description",
-            "html_notes",
-            None,
-            None,
-            html_equivalent(have.html_notes, task.html_notes),
-        ),
+        ("description", "html_notes", None, None, _same_notes(task, have)),
         (
             "assignee",
             "assignee",
@@ -133,6 +127,16 @@ def _date_changes(
         # Asana refuses a start_on change, set or unset, without due_on in the same request.
         changed["due_on"] = task.dates.get("due_on", have.due_on)
     return changed
+
+
+def _same_notes(task: DesiredTask, have: TaskSnapshot) -> bool:
+    """Same description, or the plain-text fallback of it: a body Asana refused as rich text
+    was sent as plain text, and sending the rich text again would only be refused again."""
+    if html_equivalent(have.html_notes, task.html_notes):
+        return True
+    if not task.description and not task.header:
+        return False
+    return html_equivalent(have.html_notes, plain_as_rich_text(task.plain_notes()))
 
 
 def _same_assignee(wanted: str | None, have: TaskSnapshot) -> bool:
