@@ -80,7 +80,7 @@ def test_rich_text_asana_rewrote_is_not_rewritten_every_run(harness: Harness) ->
     h.world.asana.rewrite_rich_text = True
     body = (
         'It\'s  a "quoted" **bold**   word,\n\nsee [the docs](https://example.org/a?b=1&c=2)'
-        "\n\n- one\n- two  \n\n---\n\n`code` and _em_"
+        "\n\n- one\n- two  \n\n---\n\n`code` and _em_\n\n```\nindented\n    code\n```"
     )
     issue = new_issue(h, body=body)
     assert h.cli("reconcile").code == 0

@@ -107,14 +107,15 @@ def rewrite_rich_text(html: str) -> str:
     return _rewrite(root)
 
 
-def _rewrite(element: ET.Element) -> str:
+def _rewrite(element: ET.Element, pre: bool = False) -> str:
     attrs = "".join(f' {k}="{_entities(v)}"' for k, v in reversed(list(element.attrib.items())))
-    inner = _entities(_squeeze(element.text))
+    squeeze = (lambda t: t or "") if pre else _squeeze
+    inner = _entities(squeeze(element.text))
     for child in element:
         empty = not (child.text or "").strip() and len(child) == 0
         if not (empty and child.tag in _EMPTY_DROPPED):
-            inner += _rewrite(child)
-        inner += _entities(_squeeze(child.tail))
+            inner += _rewrite(child, pre or child.tag == "pre")
+        inner += _entities(squeeze(child.tail))
     if not inner and element.tag in {"hr", "br"}:
         return f"<{element.tag}{attrs}/>"
     return f"<{element.tag}{attrs}>{inner}</{element.tag}>"
