@@ -130,7 +130,7 @@ class AsanaClient:
                 what=f"read user {ref}",
             )
         except ApiFailure as failure:
-            if failure.status in (400, 404):
+            if failure.status == 404:
                 return None
             raise
         return data

@@ -9,6 +9,7 @@ by :mod:`sync.emulator.asana_writes` and :mod:`sync.emulator.asana_rules`.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from sync.emulator.asana_records import COMPACT, FULL, Ref, Spec, parse_opt_fields, render
 from sync.emulator.asana_requests import (
@@ -109,8 +110,10 @@ class AsanaService:
         return self._list(request, [Ref("user", u) for u in users])
 
     def _get_user(self, request: Request, gid: str) -> Response:
-        ref = self._me(request) if gid == "me" else gid
+        ref = self._me(request) if gid == "me" else unquote(gid)  # emails come %-encoded
         user = next((u for u in self.state.users.values() if ref in (u.gid, u.email)), None)
+        if user is None and ref and "@" in ref:
+            raise RuleError(f"user: Unknown object: {ref}", 404)
         if user is None:
             return self._one(request, Ref("user", self._lookup(self.state.users, gid, "user")))
         return self._one(request, Ref("user", user))

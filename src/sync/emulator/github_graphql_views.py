@@ -59,7 +59,7 @@ __all__ = [
 
 def _q_repository(info: Info, owner: str, name: str, **args: Any) -> Json:
     repo = info.context.state.repos.get(f"{owner}/{name}".lower())
-    if repo is None:
+    if repo is None or f"{owner}/{name}".lower() in info.context.state.hidden_repos:
         raise not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
     return repository(info.context, repo)
 

@@ -37,6 +37,8 @@ class IssueHandlers:
 
     # -- lookups -------------------------------------------------------------------------------
     def _repo(self, owner: str, repo: str) -> Repo:
+        if f"{owner}/{repo}".lower() in self.state.hidden_repos:
+            raise not_found()
         try:
             return self.state.repo(f"{owner}/{repo}")
         except KeyError:

@@ -49,6 +49,9 @@ class GitHubStateBase:
         # Owner (lower-cased) -> login (lower-cased) -> repository role (read, triage, write,
         # maintain, admin): organization members and outside collaborators alike.
         self.roles: dict[str, dict[str, str]] = {}
+        # Repositories (lower-cased full names) the tokens cannot see: REST and GraphQL answer
+        # as GitHub does for a private repository an App is not installed on (404, NOT_FOUND).
+        self.hidden_repos: set[str] = set()
         self._ids = itertools.count(1_000_001)
         self.items_version = 0  # bumped when an item's content changes (the index is cached)
         self._board_index: dict[IssueKey, list[tuple[Project, ProjectItem]]] | None = None

@@ -59,6 +59,7 @@ class GitHubClient:
         self.graphql_url = graphql_url
         self.policy = policy
         self.timeout = timeout
+        self.api_url = api_url
         self._session = requests.Session()
         self._session.headers.update(
             {"Authorization": f"Bearer {token}", "User-Agent": "community-sync"}
@@ -95,6 +96,26 @@ class GitHubClient:
             what=what,
             idempotent=idempotent,
         )
+
+    def get(self, url: str, *, what: str, follow: bool = True) -> tuple[int, dict[str, Any], str]:
+        """GET a REST URL (absolute, or a path under the API root): (status, body, Location).
+        With ``follow=False`` a redirect is returned, not followed; 3xx, 404 and 410 are
+        answers here, not failures."""
+        full = url if "://" in url else self.api_url.rstrip("/") + "/" + url.lstrip("/")
+
+        def once() -> tuple[int, dict[str, Any], str]:
+            try:
+                response = self._session.get(full, timeout=self.timeout, allow_redirects=follow)
+            except requests.exceptions.ConnectionError:
+                raise Transient("GitHub", "connection failed", processed=False) from None
+            except requests.exceptions.Timeout:
+                raise Transient("GitHub", "no answer before the timeout") from None
+            status, body = response.status_code, _json(response)
+            if status not in (301, 302, 307, 308, 404, 410):
+                _raise_for_http(status, response.headers, body)
+            return status, body, str(response.headers.get("Location") or "")
+
+        return self.policy.run(once, what=what)
 
     def _graphql_once(
         self, query: str, variables: dict[str, Any], allow_missing: bool

@@ -435,22 +435,36 @@ def _graft(
     return replace(node, children=tuple(_graft(child, fetched, board) for child in children))
 
 
-def locate_issue(gh: GitHubClient, repo: str, number: int) -> tuple[str, int] | None:
-    """Where an issue lives now: (repo, number) after a transfer; None when deleted or gone.
+@dataclass(frozen=True)
+class Located:
+    """Where an issue GraphQL no longer finds at its place went (see ``locate_issue``)."""
 
-    GraphQL does not find a transferred issue at its old place; REST answers with a redirect
-    to the new one (PyGithub follows it), and 410 Gone for a deleted issue."""
-    issue = gh.rest.get_repo(repo).get_issue(number)
-    try:
-        url = gh.call(lambda: issue.html_url, what=f"locate {repo}#{number}")
-    except ApiFailure as failure:
-        if failure.status in (404, 410):
-            return None
-        raise
+    deleted: bool = False  # 410 Gone: the issue was deleted
+    moved_to: tuple[str, int] | None = None  # transferred to (repo, number), readable there
+    unreadable: str = ""  # the token cannot see it (404), or not where it moved: what it saw
+
+
+def locate_issue(gh: GitHubClient, repo: str, number: int) -> Located:
+    """Where an issue lives now. GitHub answers 410 for a deleted issue, 301 for a transferred
+    one (followed here one step, by hand) and 404 for one the token cannot see: only 410
+    means deleted. A 404 anywhere leaves the caller to keep the task and say so."""
+    what = f"locate {repo}#{number}"
+    status, body, location = gh.get(f"repos/{repo}/issues/{number}", what=what, follow=False)
+    if status == 410:
+        return Located(deleted=True)
+    if status == 404:
+        return Located(unreadable=f"{repo}#{number} cannot be read with this token")
+    if status in (301, 302, 307, 308):
+        if not location:
+            raise ApiFailure("GitHub", f"{what}: a redirect without a Location")
+        status, body, _ = gh.get(location, what=what)
+        if status != 200:
+            return Located(unreadable=f"{repo}#{number} moved where this token cannot read it")
+    url = body.get("html_url")
     match = re.search(r"/([^/]+/[^/]+)/issues/(\d+)$", url) if isinstance(url, str) else None
-    if match is None:  # not "gone": read as deleted, its task would be deleted
-        raise ApiFailure("GitHub", f"locate {repo}#{number}: the answer holds no issue URL")
-    return match.group(1), int(match.group(2))
+    if match is None:
+        raise ApiFailure("GitHub", f"{what}: the answer holds no issue URL")
+    return Located(moved_to=(match.group(1), int(match.group(2))))
 
 
 def role_of(gh: GitHubClient, repo: str, login: str) -> str | None:

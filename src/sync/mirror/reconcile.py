@@ -174,12 +174,23 @@ class Reconciler:
         moved_to: tuple[str, int] | None = None
         if read is None:
             where = gh_issues.locate_issue(self.mirror.github, repo, number)
-            if where is None:
+            if where.deleted:
                 return Desired(removals=(Removal(url, f"{repo}#{number}", "issue deleted"),))
-            moved_to = where
-            read = gh_issues.read_issue(self.mirror.github, *where, self.mirror.board)
+            if where.moved_to is None:
+                plan.warnings.append(
+                    f"{where.unreadable}; its task is left as it is until a run that can read "
+                    "the issue settles it"
+                )
+                return Desired()
+            moved_to = where.moved_to
+            read = gh_issues.read_issue(self.mirror.github, *moved_to, self.mirror.board)
             if read is None:
-                return Desired(removals=(Removal(url, f"{repo}#{number}", "issue gone"),))
+                new = f"{moved_to[0]}#{moved_to[1]}"
+                plan.warnings.append(
+                    f"{repo}#{number} moved to {new}, which cannot be read with this token; "
+                    "its task is left as it is"
+                )
+                return Desired()
         root, above = self.mirror.tree_root(read.issue, read.parents)
         desired = desired_for_tree(root, above, self.mirror.rules())
         if moved_to is not None:

@@ -124,6 +124,15 @@ class Mirror:
             if target.deleted
             else gh_issues.read_issue(self.github, target.repo, target.number, self.board)
         )
+        if read is None and not target.deleted:
+            where = gh_issues.locate_issue(self.github, target.repo, target.number)
+            if not where.deleted:
+                # Only 410 Gone (or a `deleted` event) means deleted; 404 may just mean that
+                # this token cannot see where the issue is now.
+                old = f" (it was {target.old_url})" if target.old_url else ""
+                why = f"{where.unreadable or target.url + ' cannot be read'}{old}"
+                warning = f"{why}; its task is left as it is until a run that can read it"
+                return Outcome(target, "skipped", warnings=[warning], skip_reason=why)
         if read is None:
             return self._issue_gone(target)
         root, ancestor = self.tree_root(read.issue, read.parents)
