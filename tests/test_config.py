@@ -314,7 +314,7 @@ ERRORS = [
         "asana:\n  workspace: '1'\n  project: '2'\n  foo: 1\n",
         4,
         "asana.foo",
-        "expected one of: fields, project, rate_limit_per_minute, workspace",
+        "expected one of: fields, max_subtask_depth, project, rate_limit_per_minute, workspace",
     ),
     (
         "duplicate key",

@@ -53,3 +53,26 @@ def test_a_deleted_issue_still_loses_its_task(harness: Harness) -> None:
     h.world.github.delete_issue(REPO, issue.number)
     assert h.cli("reconcile").code == 0
     assert tasks_for(h, f"https://github.com/{REPO}/issues/{issue.number}") == []
+
+
+def test_sub_issues_deeper_than_asana_allows_sit_at_the_deepest_level(harness: Harness) -> None:
+    """Asana nests subtasks 5 levels deep (the emulator enforces it); GitHub allows 8."""
+    h = harness
+    gh = h.world.github
+    chain = [new_issue(h, title="Level 1")]
+    for level in range(2, 8):
+        child = gh.create_issue(REPO, f"Level {level}", "", author="octocat")
+        gh.add_sub_issue(REPO, chain[-1].number, REPO, child.number)
+        chain.append(child)
+    result = h.cli("reconcile")
+    assert result.code == 0, result.stderr
+    assert "deeper than asana.max_subtask_depth (4)" in result.stderr
+    tasks = [only_task(h, issue) for issue in chain]
+    # The community task is itself a subtask: 4 levels below it are Asana's 5.
+    assert tasks[0].parent == h.seeded.communities["example-university"]
+    for upper, lower in zip(tasks[:3], tasks[1:4], strict=True):
+        assert lower.parent == upper.gid
+    assert [t.parent for t in tasks[4:]] == [tasks[2].gid] * 3
+    h.world.server.reset_log()
+    assert h.cli("reconcile").code == 0
+    assert h.world.server.count(writes=True) == 0

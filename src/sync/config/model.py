@@ -56,6 +56,9 @@ class AsanaConfig:
     fields: Annotated[AsanaFields, _section(AsanaFields)] = field(default_factory=AsanaFields)
     # an optional cap on requests a minute; None: as fast as Asana allows (429 + Retry-After)
     rate_limit_per_minute: Annotated[int | None, _int(1, 100_000)] = None
+    # Levels of tasks the mirror nests below a community's task. Asana allows 5 levels of
+    # subtasks (reported); 4 fits when the community task is itself a subtask.
+    max_subtask_depth: Annotated[int, _int(1, 100)] = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ _COMMON = frozenset(
     | {"due_on", "due_at", "start_on", "start_at", "custom_fields"}
     | {"assignee_status", "assignee_section", "approval_status", "liked", "external"}
 )
+# Asana documents no limit; public reports (and its UI) put it at 5 levels of subtasks.
+MAX_SUBTASK_DEPTH = 5
 CREATE_KEYS = _COMMON | {"parent", "projects", "memberships", "workspace", "followers", "tags"}
 UPDATE_KEYS = _COMMON | {"custom_type", "custom_type_status_option"}
 # Properties of a task that exist but cannot be written (on this operation).
@@ -64,6 +66,8 @@ class TaskWrites:
         """Create a task from a POST /tasks (or /tasks/{gid}/subtasks) body's data."""
         check_keys(data, CREATE_KEYS)
         parent = self._parent(data.get("parent", parent_gid))
+        if parent is not None:
+            self._check_depth(parent, 0)
         projects = self._projects(data)
         workspace = self._workspace(data, projects, parent)
         if parent is not None and self.state.subtask_create_drops_projects:
@@ -219,10 +223,26 @@ class TaskWrites:
                 raise RuleError("parent: A task cannot be a subtask of itself or of its subtasks")
             if parent.workspace != task.workspace:
                 raise RuleError("parent: The parent must be in the task's workspace")
+            self._check_depth(parent, self._height(task))
         siblings = [g for g in parent.subtasks if g != task.gid] if parent is not None else []
         before, after = self._position(data, siblings, "subtasks of the parent")
         self.state.set_parent(task, parent.gid if parent else None, before=before, after=after)
         self.state.touch(task)
+
+    def _check_depth(self, parent: Task, height: int) -> None:
+        """Asana nests subtasks at most MAX_SUBTASK_DEPTH levels below a top-level task."""
+        depth, current = 1, parent
+        while current.parent is not None:
+            depth, current = depth + 1, self.state.tasks[current.parent]
+        if depth + height > MAX_SUBTASK_DEPTH:
+            raise RuleError(
+                f"parent: Subtasks can be nested at most {MAX_SUBTASK_DEPTH} levels deep"
+            )
+
+    def _height(self, task: Task) -> int:
+        """Levels of subtasks below a task (0 for a task without subtasks)."""
+        below = [self._height(self.state.tasks[g]) for g in task.subtasks if self.state.is_live(g)]
+        return 1 + max(below) if below else 0
 
     def add_project(self, task: Task, data: dict[str, Any]) -> None:
         """POST /tasks/{gid}/addProject: put the task directly in a project."""

@@ -39,6 +39,7 @@ class Rules:
 
     csh: CshConfig
     fields: FieldMap
+    max_depth: int = 4  # asana.max_subtask_depth: levels of tasks below a community's task
 
 
 def desired_for_tree(root: IssueNode, parent: Ancestor | None, rules: Rules) -> Desired:
@@ -49,7 +50,7 @@ def desired_for_tree(root: IssueNode, parent: Ancestor | None, rules: Rules) -> 
     parent_ref = None
     if parent is not None and parent.mirrored:
         parent_ref = ParentRef(issue_url=parent.url, label=parent.ref)
-    _visit(root, parent_ref, rules, tasks, removals, warnings)
+    _visit(root, parent_ref, rules, tasks, removals, warnings, 1)
     return Desired(tuple(tasks), tuple(removals), tuple(warnings))
 
 
@@ -60,6 +61,7 @@ def _visit(
     tasks: list[DesiredTask],
     removals: list[Removal],
     warnings: list[str],
+    depth: int,
 ) -> None:
     labeled = node.has_label(rules.csh.label)
     waiting = parent is None and labeled and not author_trusted(node, rules.csh)
@@ -68,6 +70,14 @@ def _visit(
         placement = parent or _community_parent(node, rules, warnings)
         tasks.append(_task(node, placement, rules, warnings))
         child_parent: ParentRef | None = ParentRef(issue_url=node.url, label=node.ref)
+        if depth >= rules.max_depth and node.children:
+            # Asana nests subtasks only so deep: deeper sub-issues sit beside this one.
+            warnings.append(
+                f"{node.ref}: its sub-issues would be {depth + 1} levels below the community "
+                f"task, deeper than asana.max_subtask_depth ({rules.max_depth}) lets Asana "
+                "nest them; their tasks sit beside its task"
+            )
+            child_parent, depth = placement, depth - 1
     elif waiting and not node.dropped:
         # Opened by someone outside the team (the issue form labels it for them): mirrored
         # once a person with triage access applies the label. A task it has is left alone.
@@ -80,7 +90,7 @@ def _visit(
         removals.append(Removal(node.url, node.ref, _why_not(node, rules)))
         child_parent = None
     for child in node.children:
-        _visit(child, child_parent, rules, tasks, removals, warnings)
+        _visit(child, child_parent, rules, tasks, removals, warnings, depth + 1)
 
 
 def _why_not(node: IssueNode, rules: Rules) -> str:

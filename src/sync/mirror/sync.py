@@ -230,7 +230,7 @@ class Mirror:
 
     def rules(self) -> Rules:
         """The config and field map the mirror's decisions depend on."""
-        return Rules(self.csh, self.fields())
+        return Rules(self.csh, self.fields(), self.asana_config.max_subtask_depth)
 
     def tree_root(
         self, issue: IssueNode, parents: tuple[ParentInfo, ...]
