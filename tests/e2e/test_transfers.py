@@ -3,6 +3,8 @@ the token cannot read leaves the task alone and says so (issue 11)."""
 
 from __future__ import annotations
 
+import itertools
+
 from sync.emulator.seed import REPO
 from tests.e2e.conftest import Harness
 from tests.e2e.test_issue_events import new_issue, only_task, tasks_for
@@ -70,7 +72,7 @@ def test_sub_issues_deeper_than_asana_allows_sit_at_the_deepest_level(harness: H
     tasks = [only_task(h, issue) for issue in chain]
     # The community task is itself a subtask: 4 levels below it are Asana's 5.
     assert tasks[0].parent == h.seeded.communities["example-university"]
-    for upper, lower in zip(tasks[:3], tasks[1:4], strict=True):
+    for upper, lower in itertools.pairwise(tasks[:4]):
         assert lower.parent == upper.gid
     assert [t.parent for t in tasks[4:]] == [tasks[2].gid] * 3
     h.world.server.reset_log()
