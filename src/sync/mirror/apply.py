@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,11 +59,11 @@ class Applier:
     ownership: Ownership | None = None
     done: list[Change] = field(default_factory=list)  # applied so far, for failure messages
 
-    def apply(self, changes: list[Change]) -> Applied:
+    def apply(self, changes: Sequence[Change], result: Applied | None = None) -> Applied:
         """Apply every change in order. A change the service refuses for good (a 4xx other
         than 429) is reported and skipped, so it cannot starve the changes after it; a
         transient failure that outlasted the retries stops the run (the next run resumes)."""
-        result = Applied(task_gids=dict(self.known))
+        result = result or Applied(task_gids=dict(self.known))
         for change in changes:
             blocked = _waits_for(change, result.failed_urls)
             if blocked:
@@ -177,6 +177,35 @@ class Applier:
         if any(t.gid == mine for t in found):
             self.asana.delete_task(mine)
         return found[0].gid
+
+    def settle_creates(self, creates: list[CreateTask], result: Applied) -> None:
+        """After a batch of creates, one look at the project: where another run created the
+        same issue's task first, this run's younger task goes (its own new subtasks move to
+        the older one first), and its link comment is left to that run. The batch form of
+        ``_settle_race``: one listing for the whole run instead of one per create."""
+        mine = {c.desired.url: result.task_gids.get(c.desired.url) for c in creates}
+        if not any(mine.values()):
+            return
+        records = self.asana.project_tasks(self.project, TASK_FIELDS)
+        snapshots = [to_snapshot(r, self.url_field) for r in records]
+        by_url: dict[str, list[TaskSnapshot]] = {}
+        for snap in snapshots:
+            by_url.setdefault(snap.github_url or "", []).append(snap)
+        for create in creates:
+            url, gid = create.desired.url, mine[create.desired.url]
+            found = oldest_first(by_url.get(url, []))
+            if gid is None or not found or found[0].gid == gid:
+                continue
+            keep = found[0].gid
+            for snap in snapshots:
+                if snap.parent_gid == gid and snap.gid in mine.values():
+                    self.asana.set_parent(snap.gid, keep)
+            self.asana.delete_task(gid)
+            result.task_gids[url], result.lost = keep, result.lost | {url}
+            result.warnings.append(
+                f"{create.desired.ref}: another run created task {keep} first; "
+                f"this run's task {gid} was removed"
+            )
 
     # -- other writes ------------------------------------------------------------------------
     def _update(self, change: UpdateTask, result: Applied) -> None:

@@ -246,8 +246,15 @@ class Reconciler:
             verify_creates=False,
             ownership=self.mirror.ownership(),
         )
+        tasks = [c for c in plan.changes if not isinstance(c, LinkComment | ReopenIssue)]
+        github = [c for c in plan.changes if isinstance(c, LinkComment | ReopenIssue)]
+        creates = [c for c in tasks if isinstance(c, CreateTask)]
         try:
-            applied = applier.apply(plan.changes)
+            applied = applier.apply(tasks)
+            # An `issue` run may have created the same task meanwhile (no concurrency group
+            # spans both): verify once, before the link comments name a task.
+            applier.settle_creates(creates, applied)
+            applier.apply(github, applied)
         except ApiFailure as failure:
             done = len(applier.done)
             raise ApiFailure(
