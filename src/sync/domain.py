@@ -3,10 +3,13 @@ mirror writes. Plain data, no I/O; gateways and features import it, it imports n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from sync.config import Community, CshConfig
+from sync.issue_form import parse_issue_form
 
 DROPPING_REASONS = frozenset({"not_planned", "duplicate"})
 
@@ -136,3 +139,69 @@ class FieldMap:
     hours_gid: str
     extras: tuple[ExtraField, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)  # gid -> field name, for messages
+
+
+# -- which community an issue names ------------------------------------------------------
+def community_of(node: IssueNode, csh: CshConfig) -> tuple[Community | None, str | None]:
+    """The issue's community and the raw value it was named by (None when not named)."""
+    field = csh.board.community_field if csh.board else None
+    board_value = node.board.get(field) if field else None
+    candidates: list[str] = []
+    if isinstance(board_value, str) and board_value:
+        candidates.append(board_value)
+    prefix = csh.community_label_prefix.lower()
+    candidates += [lbl[len(prefix) :] for lbl in node.labels if lbl.lower().startswith(prefix)]
+    form_value = parse_issue_form(node.body).get("Community")
+    if form_value:
+        candidates.append(form_value)
+    for value in candidates:
+        community = csh.community_by_key_or_name(value.strip())
+        if community is not None:
+            return community, value
+    return None, candidates[0] if candidates else None
+
+
+# -- hours used (the hours report and the link comment count them the same way) -----------
+def task_hours(task: TaskSnapshot, hours_gid: str) -> float | None:
+    """GitHub Hours when set, else Asana's actual time in hours, else None."""
+    value = task.custom_fields.get(hours_gid)
+    if isinstance(value, int | float):
+        return float(value)
+    if task.actual_time_minutes:
+        return float(task.actual_time_minutes) / 60
+    return None
+
+
+def community_of_task(
+    task: TaskSnapshot, by_gid: Mapping[str, TaskSnapshot], community_tasks: set[str]
+) -> str | None:
+    """The community CSH task a task sits under (following parents), or None."""
+    seen: set[str] = set()
+    current: TaskSnapshot | None = task
+    while current is not None and current.gid not in seen:
+        seen.add(current.gid)
+        if current.parent_gid in community_tasks:
+            return current.parent_gid
+        current = by_gid.get(current.parent_gid or "")
+    return None
+
+
+def used_hours(
+    tasks: Iterable[TaskSnapshot], hours_gid: str, community_tasks: set[str]
+) -> dict[str, float]:
+    """Hours used per community task gid, summed over its tasks and subtasks."""
+    snapshot = list(tasks)
+    by_gid = {t.gid: t for t in snapshot}
+    used = dict.fromkeys(community_tasks, 0.0)
+    for task in snapshot:
+        community = community_of_task(task, by_gid, community_tasks)
+        hours = task_hours(task, hours_gid)
+        if community is not None and hours:
+            used[community] += hours
+    return used
+
+
+def format_hours(value: float) -> str:
+    """A number with at most two decimals and never an exponent: 9.5, 14, 12345.67."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from sync.config import Community, Period
+from sync.domain import format_hours
 from sync.hours.model import (
     FLAG_KINDS,
     LOGGED_BOTH_WAYS,
@@ -19,7 +20,6 @@ from sync.hours.model import (
     LoggedTask,
 )
 from sync.hours.report import expectation, issue_ref, percent, summarize
-from sync.hours.usage import format_hours
 from sync.mirror.model import TaskSnapshot
 
 HOURS, URL = "900", "901"

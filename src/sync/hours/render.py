@@ -17,9 +17,9 @@ from jinja2 import FunctionLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from sync.config import Period
+from sync.domain import format_hours, task_hours
 from sync.hours.model import FLAG_KINDS, CommunityHours, LoggedTask
 from sync.hours.report import UNDER_USE_AFTER, UNDER_USE_SHARE, percent
-from sync.hours.usage import format_hours, task_hours
 from sync.office_hours.agenda import escape_table_cell
 
 HOURS_TEMPLATE = "hours_report.md.j2"

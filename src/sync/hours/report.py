@@ -22,6 +22,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from sync.config import Community
+from sync.domain import format_hours, task_hours
 from sync.hours.model import (
     LOGGED_BOTH_WAYS,
     NO_HOURS,
@@ -33,7 +34,6 @@ from sync.hours.model import (
     Flag,
     LoggedTask,
 )
-from sync.hours.usage import format_hours, task_hours
 
 UNDER_USE_SHARE = 0.5
 UNDER_USE_AFTER = 0.25

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sync.config import Community, CshConfig
-from sync.issue_form import form_header, form_request_text, parse_issue_form
+from sync.config import CshConfig
+from sync.domain import community_of
+from sync.issue_form import form_header, form_request_text
 from sync.mirror.model import (
     KEEP,
     Ancestor,
@@ -99,25 +100,6 @@ def _why_not(node: IssueNode, rules: Rules) -> str:
     if node.dropped:
         return f"closed as {node.state_reason}"
     return f"no {rules.csh.label} label"
-
-
-def community_of(node: IssueNode, csh: CshConfig) -> tuple[Community | None, str | None]:
-    """The issue's community and the raw value it was named by (None when not named)."""
-    field = csh.board.community_field if csh.board else None
-    board_value = node.board.get(field) if field else None
-    candidates: list[str] = []
-    if isinstance(board_value, str) and board_value:
-        candidates.append(board_value)
-    prefix = csh.community_label_prefix.lower()
-    candidates += [lbl[len(prefix) :] for lbl in node.labels if lbl.lower().startswith(prefix)]
-    form_value = parse_issue_form(node.body).get("Community")
-    if form_value:
-        candidates.append(form_value)
-    for value in candidates:
-        community = csh.community_by_key_or_name(value.strip())
-        if community is not None:
-            return community, value
-    return None, candidates[0] if candidates else None
 
 
 def _community_parent(node: IssueNode, rules: Rules, warnings: list[str]) -> ParentRef:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sync.config import Community
+from sync.domain import format_hours
 from sync.github.issues import MARKER
-from sync.hours.usage import format_hours
 from sync.mirror.model import TaskSnapshot
 
 TASK_URL = "https://app.asana.com/0/{project}/{gid}"

@@ -22,12 +22,12 @@ from sync.asana.tasks import (
     to_snapshot,
 )
 from sync.config import AsanaConfig, CshConfig
+from sync.domain import community_of, used_hours
 from sync.github import issues as gh_issues
 from sync.github.client import GitHubClient
 from sync.github.issues import BoardRef, ParentInfo
-from sync.hours.usage import used_hours
 from sync.mirror.apply import Applier, gids_from
-from sync.mirror.desired import Rules, community_of, desired_for_tree
+from sync.mirror.desired import Rules, desired_for_tree
 from sync.mirror.event import Target
 from sync.mirror.link_comment import (
     comment_missing,
