@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from sync.asana.client import AsanaClient
+from sync.errors import UsageError
 
 Record = Mapping[str, Any]
 URL_NAMES = ("github url", "github_url", "url")
@@ -32,16 +33,85 @@ class WorkspaceInfo:
     users: tuple[Record, ...] = field(default_factory=tuple)
 
 
-def discover(asana: AsanaClient) -> list[WorkspaceInfo]:
-    """Every workspace the token sees, with its projects (and their fields) and users."""
-    found = []
-    for workspace in asana.all_workspaces():
-        gid = str(workspace["gid"])
-        projects = tuple(
-            ProjectInfo(p, tuple(asana.project_fields(str(p["gid"]))))
-            for p in asana.workspace_projects(gid)
+@dataclass(frozen=True)
+class Scope:
+    """What ``check --discover`` reads. A large organisation has thousands of projects and
+    users, so by default it reads one workspace, its project list, and nothing per project."""
+
+    workspace: str | None = None  # gid or name; None: the token's only workspace
+    project: str | None = None  # gid or name: the one project whose custom fields are read
+    users: bool = False  # list the workspace's users (for csh.users)
+
+
+def discover(asana: AsanaClient, scope: Scope = Scope()) -> list[WorkspaceInfo]:
+    """The scope's workspace with its projects (fields of the named one) and, if asked, users;
+    every workspace by name only when the token sees several and none is named."""
+    project = _project_by_gid(asana, scope.project)
+    wanted = scope.workspace or (str(project.project["workspace"]["gid"]) if project else None)
+    listed = [] if wanted is not None and wanted.isdigit() else asana.all_workspaces()
+    workspace = _workspace(asana, listed, wanted)
+    if workspace is None:
+        return [WorkspaceInfo(w) for w in listed]
+    gid = str(workspace["gid"])
+    if project is not None and str(project.project["workspace"]["gid"]) != gid:
+        raise UsageError(f"project {scope.project} is not in workspace {scope.workspace}")
+    projects = (project,) if project else _projects(asana, gid, scope.project)
+    users = tuple(asana.workspace_users(gid)) if scope.users else ()
+    return [WorkspaceInfo(workspace, projects, users)]
+
+
+def _workspace(asana: AsanaClient, listed: Sequence[Record], wanted: str | None) -> Record | None:
+    """The named workspace (a gid is read directly), or the only one; None: several, unnamed."""
+    if wanted is None:
+        return listed[0] if len(listed) == 1 else None
+    if not wanted.isdigit():
+        return _named(listed, wanted, "workspace")
+    found = asana.workspace(wanted)
+    if found is None:
+        raise UsageError(f"workspace {wanted}: the Asana token cannot see it")
+    return found
+
+
+def _project_by_gid(asana: AsanaClient, wanted: str | None) -> ProjectInfo | None:
+    """A project named by gid, with its fields (read directly: no project list needed)."""
+    if wanted is None or not wanted.isdigit():
+        return None
+    found = asana.project(wanted)
+    if found is None:
+        raise UsageError(f"project {wanted}: the Asana token cannot see it")
+    return ProjectInfo(found, tuple(asana.project_fields(wanted)))
+
+
+def _projects(asana: AsanaClient, workspace: str, wanted: str | None) -> tuple[ProjectInfo, ...]:
+    """The project named with its fields, or every project of the workspace without them."""
+    projects = asana.workspace_projects(workspace)
+    if wanted is None:
+        return tuple(ProjectInfo(p) for p in projects)
+    chosen = _named(projects, wanted, "project")
+    return (ProjectInfo(chosen, tuple(asana.project_fields(str(chosen["gid"])))),)
+
+
+def _named(records: Sequence[Record], name: str, kind: str) -> Record:
+    """The record called ``name`` (case-insensitively); exit 2 naming the choices otherwise."""
+    for record in records:
+        if str(record.get("name") or "").casefold() == name.casefold():
+            return record
+    choices = ", ".join(_quoted(r) for r in records[:10]) or "none"
+    more = f" and {len(records) - 10} more" if len(records) > 10 else ""
+    raise UsageError(f'{kind} "{name}" not found; the token sees: {choices}{more}')
+
+
+def hints(workspaces: Sequence[WorkspaceInfo], scope: Scope) -> list[str]:
+    """What to pass to read more, for what this run left out."""
+    if len(workspaces) != 1:  # several workspaces, none named: listed by name only
+        return ["pass --workspace GID (or NAME) to list one workspace's projects"] * bool(
+            workspaces
         )
-        found.append(WorkspaceInfo(workspace, projects, tuple(asana.workspace_users(gid))))
+    found: list[str] = []
+    if not any(p.fields for p in workspaces[0].projects):
+        found.append("pass --project GID (or NAME) to list that project's custom fields")
+    if not scope.users:
+        found.append("pass --users to list the workspace's users and their emails (csh.users)")
     return found
 
 
@@ -76,20 +146,19 @@ def config_snippet(workspaces: Sequence[WorkspaceInfo]) -> str:
         "github_hours": _pick(fields, "number", HOURS_NAMES) or "GitHub Hours",
     }
     text = yaml.safe_dump({"asana": asana}, sort_keys=False, allow_unicode=True)
+    if not workspace.users:
+        return text
     users = [f"    # some-github-login: {u['email']}" for u in workspace.users if u.get("email")]
     return text + "csh:\n  users:\n" + "\n".join(users or ["    # no user has an email"]) + "\n"
 
 
 def _likeliest(workspaces: Sequence[WorkspaceInfo]) -> tuple[WorkspaceInfo, ProjectInfo | None]:
-    """The first project with a text and a number field (the mirror's), else the first one."""
+    """The project whose fields were read (the named one) and its workspace, else no project."""
     for info in workspaces:
         for project in info.projects:
-            if _pick(project.fields, "text", URL_NAMES) and _pick(
-                project.fields, "number", HOURS_NAMES
-            ):
+            if project.fields:
                 return info, project
-    first = workspaces[0]
-    return first, first.projects[0] if first.projects else None
+    return workspaces[0], None
 
 
 def _pick(fields: Sequence[Record], kind: str, names: Sequence[str]) -> str | None:
