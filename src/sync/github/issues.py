@@ -380,15 +380,18 @@ def complete_field_values(gh: GitHubClient, answers: Iterable[Any], board: Board
 
 
 def _board_items(answer: Any, board: BoardRef) -> Iterable[dict[str, Any]]:
-    """Every ProjectV2Item object on the board anywhere in a GraphQL answer."""
-    if isinstance(answer, dict):
-        if isinstance(answer.get("fieldValues"), dict) and _on_board(answer, board):
-            yield answer
-        for value in answer.values():
-            yield from _board_items(value, board)
-    elif isinstance(answer, list):
+    """Every ProjectV2Item on the board anywhere in a GraphQL answer (under ``projectItems``)."""
+    if isinstance(answer, list):
         for value in answer:
             yield from _board_items(value, board)
+    elif isinstance(answer, dict):
+        for key, value in answer.items():
+            if key != "projectItems":
+                yield from _board_items(value, board)
+                continue
+            for item in (value or {}).get("nodes") or []:
+                if isinstance(item, dict) and _on_board(item, board):
+                    yield item
 
 
 def _children(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
