@@ -46,9 +46,12 @@ class Reads:
     """Paths read in answers, by the document that asked."""
 
     paths: dict[str, set[Path]] = field(default_factory=dict)
+    required: dict[str, set[Path]] = field(default_factory=dict)  # read with [], no default
 
-    def add(self, document: str, path: Path) -> None:
+    def add(self, document: str, path: Path, *, hard: bool = False) -> None:
         self.paths.setdefault(document, set()).add(path)
+        if hard:
+            self.required.setdefault(document, set()).add(path)
 
     def operations(self) -> set[str]:
         """The operation names of the documents whose answers were read."""
@@ -76,19 +79,19 @@ class _Dict(dict[str, Any]):
         super().__init__(raw)
         self._where = (document, path, reads)
 
-    def _read(self, key: str) -> Any:
+    def _read(self, key: str, *, hard: bool = False) -> Any:
         document, path, reads = self._where
-        reads.add(document, (*path, key))
+        reads.add(document, (*path, key), hard=hard)
         value = dict.__getitem__(self, key)
-        wrapped = _track(value, document, (*path, key), reads)
+        wrapped = track(value, document, (*path, key), reads)
         if wrapped is not value:  # keep the wrapper, so the program's own edits stay
             dict.__setitem__(self, key, wrapped)
         return wrapped
 
     def __getitem__(self, key: str) -> Any:
-        return self._read(key)
+        return self._read(key, hard=True)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]  # records
         if dict.__contains__(self, key):
             return self._read(key)
         document, path, reads = self._where
@@ -105,10 +108,11 @@ class _List(list[Any]):
     """An answer list whose items record the keys read from them (at the list's path)."""
 
     def __init__(self, raw: list[Any], document: str, path: Path, reads: Reads) -> None:
-        super().__init__(_track(item, document, path, reads) for item in raw)
+        super().__init__(track(item, document, path, reads) for item in raw)
 
 
-def _track(value: Any, document: str, path: Path, reads: Reads) -> Any:
+def track(value: Any, document: str, path: Path, reads: Reads) -> Any:
+    """``value`` wrapped so reads of it are recorded in ``reads`` under ``document``."""
     if isinstance(value, _Dict | _List):
         return value
     if isinstance(value, dict):
