@@ -46,7 +46,7 @@ def test_with_a_config_it_reads_the_configured_workspace_and_project_only(large:
     ]
     assert f'    field {seeded.url_field} "GitHub URL" (text)' in out
     assert not any("Team" in line or "user " in line for line in out)
-    assert requests == 3  # the workspace, the project, its custom fields
+    assert requests == 3  # the workspaces (one list), the project, its custom fields
     assert "note: pass --users" in result.stderr
 
 
@@ -72,7 +72,7 @@ def test_named_workspace_lists_its_projects_without_reading_each(large: Harness)
     projects = [line for line in result.stdout.splitlines() if line.startswith("  project ")]
     assert len(projects) == 42  # the two seeded ones and the 40 teams
     assert "    field" not in result.stdout
-    assert requests == 2  # the workspaces (to find it by name), its projects
+    assert requests == 2  # the workspaces (one list), its projects
     assert "note: pass --project" in result.stderr
 
 
@@ -88,7 +88,7 @@ def test_named_project_and_users_when_asked(large: Harness) -> None:
     assert sum(line.startswith("  user ") for line in out) == 33
     assert "    # some-github-login: person7@example.org" in out
     assert f"  project: '{large.seeded.project}'" in result.stdout
-    assert requests == 4  # the workspace, its projects, the project's fields, its users
+    assert requests == 4  # the workspaces, its projects, the project's fields, its users
 
 
 def test_a_project_named_by_gid_needs_no_workspace(large: Harness) -> None:
@@ -98,7 +98,7 @@ def test_a_project_named_by_gid_needs_no_workspace(large: Harness) -> None:
 
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[0] == f'workspace {large.seeded.workspace} "Example Org"'
-    assert requests == 3  # the project, its fields, its workspace
+    assert requests == 3  # the workspaces, the project, its fields
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from sync.asana.client import AsanaClient
-from sync.errors import UsageError
+from sync.asana.client import NOT_JSON, AsanaClient
+from sync.errors import ApiFailure, UsageError
 
 Record = Mapping[str, Any]
 URL_NAMES = ("github url", "github_url", "url")
@@ -46,13 +46,16 @@ class Scope:
 def discover(asana: AsanaClient, scope: Scope = Scope()) -> list[WorkspaceInfo]:
     """The scope's workspace with its projects (fields of the named one) and, if asked, users;
     every workspace by name only when the token sees several and none is named."""
-    project = _project_by_gid(asana, scope.project)
+    # Workspaces are few: listing them is one request, and a checked one (the SDK's
+    # single-object reads fail on an answer that is not JSON instead of reporting it).
+    listed = asana.all_workspaces()
+    project = None if scope.workspace else _project_by_gid(asana, scope.project)
     wanted = scope.workspace or (str(project.project["workspace"]["gid"]) if project else None)
-    listed = [] if wanted is not None and wanted.isdigit() else asana.all_workspaces()
-    workspace = _workspace(asana, listed, wanted)
+    workspace = _workspace(listed, wanted)
     if workspace is None:
         return [WorkspaceInfo(w) for w in listed]
     gid = str(workspace["gid"])
+    project = project or _project_by_gid(asana, scope.project)
     if project is not None and str(project.project["workspace"]["gid"]) != gid:
         raise UsageError(f"project {scope.project} is not in workspace {scope.workspace}")
     projects = (project,) if project else _projects(asana, gid, scope.project)
@@ -60,16 +63,11 @@ def discover(asana: AsanaClient, scope: Scope = Scope()) -> list[WorkspaceInfo]:
     return [WorkspaceInfo(workspace, projects, users)]
 
 
-def _workspace(asana: AsanaClient, listed: Sequence[Record], wanted: str | None) -> Record | None:
-    """The named workspace (a gid is read directly), or the only one; None: several, unnamed."""
+def _workspace(listed: Sequence[Record], wanted: str | None) -> Record | None:
+    """The named workspace (by gid or name), or the only one; None: several, none named."""
     if wanted is None:
         return listed[0] if len(listed) == 1 else None
-    if not wanted.isdigit():
-        return _named(listed, wanted, "workspace")
-    found = asana.workspace(wanted)
-    if found is None:
-        raise UsageError(f"workspace {wanted}: the Asana token cannot see it")
-    return found
+    return _named(listed, wanted, "workspace")
 
 
 def _project_by_gid(asana: AsanaClient, wanted: str | None) -> ProjectInfo | None:
@@ -79,7 +77,16 @@ def _project_by_gid(asana: AsanaClient, wanted: str | None) -> ProjectInfo | Non
     found = asana.project(wanted)
     if found is None:
         raise UsageError(f"project {wanted}: the Asana token cannot see it")
+    if not isinstance(_record(found, f"read project {wanted}").get("workspace"), Mapping):
+        raise ApiFailure("Asana", f"read project {wanted}: {NOT_JSON}")
     return ProjectInfo(found, tuple(asana.project_fields(wanted)))
+
+
+def _record(found: Any, what: str) -> Record:
+    """A single-object answer, which must be a record with a gid (a proxy's page is not)."""
+    if not isinstance(found, Mapping) or "gid" not in found:
+        raise ApiFailure("Asana", f"{what}: {NOT_JSON}")
+    return found
 
 
 def _projects(asana: AsanaClient, workspace: str, wanted: str | None) -> tuple[ProjectInfo, ...]:
@@ -92,7 +99,11 @@ def _projects(asana: AsanaClient, workspace: str, wanted: str | None) -> tuple[P
 
 
 def _named(records: Sequence[Record], name: str, kind: str) -> Record:
-    """The record called ``name`` (case-insensitively); exit 2 naming the choices otherwise."""
+    """The record with this gid, or called ``name`` (case-insensitively); exit 2 naming the
+    choices otherwise."""
+    for record in records:
+        if str(record.get("gid")) == name:
+            return record
     for record in records:
         if str(record.get("name") or "").casefold() == name.casefold():
             return record
