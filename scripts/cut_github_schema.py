@@ -105,6 +105,10 @@ MANIFEST: dict[str, tuple[str, ...]] = {
     "ProjectV2ItemFieldNumberValue": ("number", *_VALUE_COMMON),
     "ProjectV2ItemFieldTextValue": ("text", *_VALUE_COMMON),
     "ProjectV2ItemFieldDateValue": ("date", *_VALUE_COMMON),
+    # Built-in fields' values (Labels, Assignees, Repository): no ProjectV2ItemFieldValueCommon.
+    "ProjectV2ItemFieldLabelValue": ("field", "labels"),
+    "ProjectV2ItemFieldUserValue": ("field", "users"),
+    "ProjectV2ItemFieldRepositoryValue": ("field", "repository"),
     "AddCommentPayload": ("clientMutationId", "commentEdge", "subject"),
     "UpdateIssueCommentPayload": ("clientMutationId", "issueComment"),
     "CloseIssuePayload": ("clientMutationId", "issue"),

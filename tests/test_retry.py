@@ -101,3 +101,63 @@ def test_other_errors_fail_at_once() -> None:
         policy(clock).run(call, what="update")
     assert len(calls) == 1
     assert clock.sleeps == []
+
+
+SECONDARY = "rate limited (403): You have exceeded a secondary rate limit."
+
+
+def secondary_limit(retry_after: float | None = None, status: int = 403) -> Transient:
+    """GitHub's secondary rate limit as the gateway classifies it."""
+    return Transient("GitHub", SECONDARY, status=status, retry_after=retry_after, processed=False)
+
+
+def test_secondary_limit_without_retry_after_waits_a_minute_then_longer() -> None:
+    clock = FakeClock()
+    call, calls = failing(secondary_limit(), secondary_limit(status=429))
+    assert policy(clock).run(call, what="comment", idempotent=False) == "ok"
+    assert clock.sleeps == [60.0, 120.0]
+    assert len(calls) == 3
+
+
+def test_secondary_limit_with_retry_after_waits_what_github_says() -> None:
+    clock = FakeClock()
+    call, _ = failing(secondary_limit(retry_after=90))
+    policy(clock).run(call, what="read")
+    assert clock.sleeps == [90.0]
+
+
+def test_a_primary_limit_is_no_secondary_one() -> None:
+    primary = Transient("GitHub", "GraphQL rate limited: API rate limit exceeded", status=403)
+    primary.processed = False
+    assert primary.rate_limited and not primary.secondary
+    assert not Transient("GitHub", "server error 502: secondary rate limit", status=502).secondary
+
+
+def test_secondary_limit_gives_up_when_the_wait_outlasts_the_call_cap() -> None:
+    clock = FakeClock()
+    call, calls = failing(*[secondary_limit()] * 10)
+    with pytest.raises(ApiFailure, match="gave up after 3 attempts"):
+        policy(clock).run(call, what="read")
+    assert clock.sleeps == [60.0, 120.0]  # 240 s more would pass max_total_seconds (180)
+    assert len(calls) == 3
+
+
+def test_no_wait_starts_that_would_pass_the_runs_deadline() -> None:
+    clock = FakeClock()
+    call, calls = failing(secondary_limit(), secondary_limit())
+    retry = policy(clock)
+    retry.deadline = clock.now + 100
+    with pytest.raises(ApiFailure, match="secondary rate limit"):
+        retry.run(call, what="read")
+    assert clock.sleeps == [60.0]  # the next wait (120 s) would end after the deadline
+    assert len(calls) == 2
+
+
+def test_a_deadline_already_near_stops_even_a_short_backoff() -> None:
+    clock = FakeClock()
+    call, calls = failing(Transient("Asana", "503", status=503))
+    retry = policy(clock)
+    retry.deadline = clock.now + 0.5
+    with pytest.raises(ApiFailure):
+        retry.run(call, what="read")
+    assert clock.sleeps == [] and len(calls) == 1

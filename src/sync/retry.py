@@ -1,13 +1,17 @@
 """One retry policy for every API call, GitHub and Asana alike.
 
 - A rate limit (429, or GitHub's secondary limit) means the request was not processed: wait for
-  ``Retry-After`` (or back off) and send it again, also for a POST.
+  ``Retry-After`` (or back off) and send it again, also for a POST. GitHub's secondary limit
+  often comes without ``Retry-After``; GitHub asks clients to wait at least a minute then, and
+  longer on each repeat, so it waits 60 s, then 120 s, ...
 - A 5xx, a reset connection or a timeout back off exponentially with jitter. For a write that is
   not idempotent (creating a task or a comment) the first attempt may have taken effect, so
   the caller's ``recover`` look-up runs before it is sent again; without one, the failure is an
   :class:`AmbiguousWrite` and nothing is sent twice.
 - Any other error fails at once with the API's own message.
-- Everything is capped in total time; the clock and sleep are injectable so tests never sleep.
+- Everything is capped in total time, and by the run's ``deadline`` (its time budget) when one
+  is set: a wait that would pass it is not started. The clock and sleep are injectable so
+  tests never sleep.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import TypeVar
 from sync.errors import AmbiguousWrite, ApiFailure
 
 T = TypeVar("T")
+SECONDARY_WAIT = 60.0  # GitHub: without retry-after, "wait for at least one minute"
 
 
 class Transient(Exception):
@@ -48,6 +53,11 @@ class Transient(Exception):
         """True for a rate-limit answer (the request was not processed)."""
         return self.status in (429, 403) and not self.processed
 
+    @property
+    def secondary(self) -> bool:
+        """True for GitHub's secondary rate limit, which its message names (status 403 or 429)."""
+        return self.rate_limited and "secondary rate limit" in self.message.lower()
+
 
 @dataclass
 class RetryPolicy:
@@ -62,6 +72,8 @@ class RetryPolicy:
     jitter: Callable[[], float] = random.random
     log: Callable[[str], None] = lambda _message: None
     slept: list[float] = field(default_factory=list)
+    # The monotonic() time by which the run must end (its time budget); None: no budget.
+    deadline: float | None = None
 
     def run(
         self,
@@ -73,7 +85,7 @@ class RetryPolicy:
     ) -> T:
         """Run ``call`` until it succeeds or the policy gives up (then raise ApiFailure)."""
         started = self.monotonic()
-        attempt = 0
+        attempt = secondary = 0
         while True:
             attempt += 1
             try:
@@ -82,7 +94,8 @@ class RetryPolicy:
                 ambiguous = failure.processed and not idempotent
                 if ambiguous and recover is None:
                     raise AmbiguousWrite(failure.service, f"{what}: {failure.message}") from None
-                delay = self._delay(failure, attempt)
+                secondary += 1 if failure.secondary else 0
+                delay = self._delay(failure, attempt, secondary)
                 if attempt >= self.max_attempts or self._out_of_time(started, delay):
                     raise ApiFailure(
                         failure.service,
@@ -96,14 +109,18 @@ class RetryPolicy:
                     if found is not None:
                         return found
 
-    def _delay(self, failure: Transient, attempt: int) -> float:
+    def _delay(self, failure: Transient, attempt: int, secondary: int) -> float:
         if failure.retry_after is not None:
             return max(0.0, failure.retry_after)
+        if failure.secondary:  # a minute, doubled on each repeat within this call
+            return SECONDARY_WAIT * 2.0 ** (secondary - 1)
         backoff: float = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return backoff * (0.5 + self.jitter() / 2)
 
     def _out_of_time(self, started: float, delay: float) -> bool:
-        return self.monotonic() - started + delay > self.max_total_seconds
+        now = self.monotonic()
+        past_deadline = self.deadline is not None and now + delay > self.deadline
+        return past_deadline or now - started + delay > self.max_total_seconds
 
     def _wait(self, delay: float) -> None:
         self.slept.append(delay)

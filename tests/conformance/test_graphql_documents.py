@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from graphql import parse, validate
 
-from sync.github.documents import all_documents
+from tests.conformance.documents import all_documents
 from tests.reference import github_schema
 
 DOCUMENTS = all_documents()

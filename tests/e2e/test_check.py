@@ -201,7 +201,8 @@ def test_absent_sections_are_skipped_with_a_note(checked: Harness) -> None:
 
 def test_discover_lists_the_seeded_gids(checked: Harness) -> None:
     checked.config.unlink()  # a new user has no config yet
-    result = checked.cli("check", "--discover")
+    project = "Community Success Hours (GitHub)"
+    result = checked.cli("check", "--discover", "--project", project, "--users")
     assert result.code == 0, result.stderr
     seeded, out = checked.seeded, result.stdout.splitlines()
     assert f'workspace {seeded.workspace} "Example Org"' in out

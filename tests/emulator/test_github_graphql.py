@@ -25,6 +25,7 @@ from sync.emulator.core import Emulator, Request
 from sync.emulator.github_graphql import GraphQLEndpoint
 from sync.emulator.github_rest import GitHubService
 from sync.emulator.github_state import GitHubState, Issue, Project, ProjectItem
+from sync.emulator.github_state_base import BUILT_IN_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = Path(
@@ -533,7 +534,8 @@ def test_a_board_lists_fields_options_and_items(world: World) -> None:
     assert board["hours"]["dataType"] == "NUMBER"
     assert board["missing"] is None
     names = [f["name"] for f in board["fields"]["nodes"]]
-    assert names == ["Title", "Hours spent", "Notes", "Start date", "Community", "Status"]
+    built_in = [name for name, _ in BUILT_IN_FIELDS]
+    assert names == [*built_in, "Hours spent", "Notes", "Start date", "Community", "Status"]
     assert board["fields"]["nodes"][0]["dataType"] == "TITLE"
     items = board["items"]["nodes"]
     assert [(i["type"], i["content"]["number"]) for i in items] == [
@@ -606,7 +608,7 @@ def test_field_values_by_name_for_each_field_type(world: World) -> None:
     assert item["community"]["field"] == {"name": "Community"}
     assert item["status"] is None and item["unknown"] is None
     values = item["fieldValues"]["nodes"]
-    assert [v["field"]["name"] for v in values] == [
+    assert [v["field"]["name"] for v in values if "field" in v] == [
         "Title",
         "Hours spent",
         "Notes",
@@ -614,6 +616,61 @@ def test_field_values_by_name_for_each_field_type(world: World) -> None:
         "Community",
     ]
     assert values[0]["__typename"] == "ProjectV2ItemFieldTextValue"
+
+
+BUILT_IN_VALUES = """
+query($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    issueOrPullRequest(number: $number) {
+      ... on Issue { projectItems(first: 10) { nodes { ...Values } } }
+      ... on PullRequest { projectItems(first: 10) { nodes { ...Values } } }
+    }
+  }
+}
+fragment Values on ProjectV2Item {
+  fieldValues(first: 100) {
+    nodes {
+      __typename
+      ... on ProjectV2ItemFieldTextValue { text field { ...Name } }
+      ... on ProjectV2ItemFieldUserValue { users(first: 10) { nodes { login } } field { ...Name } }
+      ... on ProjectV2ItemFieldLabelValue { labels(first: 10) { nodes { name } } field { ...Name } }
+      ... on ProjectV2ItemFieldRepositoryValue { repository { nameWithOwner } field { ...Name } }
+      ... on ProjectV2ItemFieldNumberValue { number field { ...Name } }
+    }
+  }
+}
+fragment Name on ProjectV2FieldCommon { name }"""
+
+
+def _values_of(world: World, number: int) -> list[Any]:
+    variables = {"owner": ORG, "name": "support", "number": number}
+    body = data(world.gql(BUILT_IN_VALUES, variables))
+    [item] = body["repository"]["issueOrPullRequest"]["projectItems"]["nodes"]
+    return list(item["fieldValues"]["nodes"])
+
+
+def test_field_values_hold_the_built_in_fields_first_as_on_github(world: World) -> None:
+    values = _values_of(world, 1)
+    assert [(v["__typename"], v["field"]["name"]) for v in values[:4]] == [
+        ("ProjectV2ItemFieldTextValue", "Title"),
+        ("ProjectV2ItemFieldUserValue", "Assignees"),
+        ("ProjectV2ItemFieldLabelValue", "Labels"),
+        ("ProjectV2ItemFieldRepositoryValue", "Repository"),
+    ]
+    assert values[1]["users"]["nodes"] == [{"login": "alice"}]
+    assert values[2]["labels"]["nodes"] == [{"name": "CSH"}, {"name": "bug"}]
+    assert values[3]["repository"] == {"nameWithOwner": SUPPORT}
+    assert values[4] == {
+        "__typename": "ProjectV2ItemFieldNumberValue",
+        "number": 2.5,
+        "field": {"name": "Hours spent"},
+    }
+
+
+def test_empty_built_in_fields_have_no_value(world: World) -> None:
+    # The merged pull request has no assignees and no labels: Title and Repository only.
+    values = _values_of(world, 4)
+    assert [v["field"]["name"] for v in values] == ["Title", "Repository"]
 
 
 SET_VALUE = """

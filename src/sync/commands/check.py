@@ -9,10 +9,11 @@ from typing import Any
 from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
 from sync.asana.pacer import Pacer
 from sync.check.collect import check_config
-from sync.check.discover import config_snippet, discover, discovery_lines
+from sync.check.discover import Scope, config_snippet, discover, discovery_lines, hints
 from sync.check.findings import Finding, needs_fixing, tally
+from sync.config import ConfigError
 from sync.context import Context, api_url
-from sync.errors import EXIT_FAILURE, EXIT_OK, MissingTokenError
+from sync.errors import EXIT_FAILURE, EXIT_OK, MissingTokenError, UsageError
 from sync.office_hours.agenda import escape_table_cell
 
 FREE_PLAN_PER_MINUTE = 150
@@ -24,13 +25,26 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--discover", action="store_true", help="list the Asana gids a new config needs"
     )
+    parser.add_argument(
+        "--workspace", metavar="GID_OR_NAME", help="with --discover: default the configured one"
+    )
+    parser.add_argument(
+        "--project",
+        metavar="GID_OR_NAME",
+        help="with --discover: list this project's custom fields; default the configured one",
+    )
+    parser.add_argument(
+        "--users", action="store_true", help="with --discover: also list the workspace's users"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
     """Print ``ok:``/``fix:`` per item (exit 1 if anything must be fixed), or discover."""
     if args.discover:
-        return _discover(context)
+        return _discover(args, context)
+    if args.workspace or args.project or args.users:
+        raise UsageError("--workspace, --project and --users go with --discover")
     config = context.config()
     findings = check_config(config, context.asana, context.github)
     for finding in findings:
@@ -40,15 +54,34 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return EXIT_FAILURE if needs_fixing(findings) else EXIT_OK
 
 
-def _discover(context: Context) -> int:
-    """Print every workspace, project, field and user, then a config snippet."""
-    workspaces = discover(_standalone_asana(context))
+def _discover(args: argparse.Namespace, context: Context) -> int:
+    """Print the workspace, its projects, the named project's fields and (if asked) users,
+    then a config snippet."""
+    scope = _scope(args, context)
+    workspaces = discover(_standalone_asana(context), scope)
     runtime = context.runtime
     for line in discovery_lines(workspaces):
         runtime.out(line)
+    for hint in hints(workspaces, scope):
+        runtime.info(f"note: {hint}")
     runtime.out("\n# a start for .github/community-sync.yml:")
     runtime.out(config_snippet(workspaces).rstrip("\n"))
     return EXIT_OK
+
+
+def _scope(args: argparse.Namespace, context: Context) -> Scope:
+    """The flags, else the config's workspace and project (a new user has no config yet)."""
+    workspace, project = args.workspace, args.project
+    if context.config_path.exists() and not (workspace and project):
+        try:
+            asana = context.config().asana
+        except ConfigError as exc:
+            context.runtime.warning(f"{context.config_path} not used for --discover: {exc}")
+            asana = None
+        if asana is not None:
+            workspace = workspace or asana.workspace
+            project = project or (asana.project if workspace == asana.workspace else None)
+    return Scope(workspace=workspace, project=project, users=args.users)
 
 
 def _standalone_asana(context: Context) -> AsanaClient:

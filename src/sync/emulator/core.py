@@ -160,7 +160,9 @@ class Fault:
     kind: ``status`` answers ``status`` (with ``retry_after`` when set) without processing;
     ``after`` processes the request, then answers ``status`` (a write that happened although
     the client saw an error); ``delay`` sleeps ``seconds`` before answering; ``reset`` closes
-    the connection without an answer.
+    the connection without an answer; ``secondary`` answers as GitHub's secondary rate limit
+    does (403, or ``status`` 429, GitHub's message, quota headers that are not spent, and
+    ``Retry-After`` only when ``retry_after`` is set).
     """
 
     service: str
@@ -330,9 +332,10 @@ def _serve_one(emulator: Emulator, handler: BaseHTTPRequestHandler) -> None:
         return
     if fault is not None and fault.kind == "delay":
         time.sleep(fault.seconds)
-    if fault is not None and fault.kind == "status":
-        _record(emulator, service.name, request, fault.status, "status")
-        _write(handler, _fault_response(fault))
+    if fault is not None and fault.kind in ("status", "secondary"):
+        refused = _fault_response(fault)
+        _record(emulator, service.name, request, refused.status, fault.kind)
+        _write(handler, refused)
         return
     response = _answer(emulator, service, request)
     if fault is not None and fault.kind == "after":
@@ -352,11 +355,43 @@ def _answer(emulator: Emulator, service: Service, request: Request) -> Response:
 
 
 def _fault_response(fault: Fault) -> Response:
+    if fault.kind == "secondary":
+        return _secondary_limit(fault)
     headers = {}
     if fault.retry_after is not None:
         headers["Retry-After"] = f"{fault.retry_after:g}"
     body = fault.body if fault.body is not None else {"errors": [{"message": "injected fault"}]}
     return Response(fault.status, body, headers)
+
+
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID {request_id}."
+)
+SECONDARY_DOCS = (
+    "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
+    "#about-secondary-rate-limits"
+)
+
+
+def _secondary_limit(fault: Fault) -> Response:
+    """GitHub's answer to a client over a secondary limit: the primary quota is not spent, so
+    ``x-ratelimit-reset`` says nothing about when to retry; ``Retry-After`` comes only at times."""
+    headers = {
+        "X-RateLimit-Limit": "5000",
+        "X-RateLimit-Remaining": "4990",
+        "X-RateLimit-Used": "10",
+        "X-RateLimit-Reset": str(int(time.time()) + 3600),
+        "X-RateLimit-Resource": "core",
+        "X-GitHub-Request-Id": "0400:3A2B:1C0FFEE:2B1DFAD:65A00001",
+    }
+    if fault.retry_after is not None:
+        headers["Retry-After"] = f"{fault.retry_after:g}"
+    body = {
+        "message": SECONDARY_MESSAGE.format(request_id=headers["X-GitHub-Request-Id"]),
+        "documentation_url": SECONDARY_DOCS,
+    }
+    return Response(fault.status if fault.status == 429 else 403, body, headers)
 
 
 def _record(

@@ -319,6 +319,8 @@ def value_view(
     ctx: Context, project: Project, item: ProjectItem, pfield: ProjectField
 ) -> Json | None:
     """The item's value of one field (a ProjectV2ItemField*Value), or None when unset."""
+    if pfield.data_type in _BUILT_IN_TYPENAMES:
+        return _built_in_value(ctx, item, pfield)
     typename = _VALUE_TYPENAMES.get(pfield.data_type)
     parts = _value_parts(ctx, item, pfield) if typename is not None else None
     if parts is None:
@@ -333,3 +335,32 @@ def value_view(
         "item": lambda info: item_view(info.context, project, item),
         **payload,
     }
+
+
+# Built-in fields whose values GitHub serves; Milestone, Linked pull requests and Reviewers
+# have value types too, but the emulator keeps no milestones, links or review requests, so
+# those fields are always empty here (as on GitHub for an issue without them).
+_BUILT_IN_TYPENAMES = {
+    "ASSIGNEES": "ProjectV2ItemFieldUserValue",
+    "LABELS": "ProjectV2ItemFieldLabelValue",
+    "REPOSITORY": "ProjectV2ItemFieldRepositoryValue",
+}
+
+
+def _built_in_value(ctx: Context, item: ProjectItem, pfield: ProjectField) -> Json | None:
+    """A built-in field's value, read from the item's issue (None when empty or a draft)."""
+    content = ctx.state.issues.get(item.content) if item.content else None
+    if content is None:
+        return None
+    payload: Json
+    if pfield.data_type == "ASSIGNEES" and content.assignees:
+        payload = {"users": partial(_assignees, content)}
+    elif pfield.data_type == "LABELS" and content.labels:
+        payload = {"labels": partial(_issue_labels, content)}
+    elif pfield.data_type == "REPOSITORY":
+        repo = ctx.state.repo(content.repo)
+        payload = {"repository": lambda info: repository(info.context, repo)}
+    else:
+        return None
+    typename = _BUILT_IN_TYPENAMES[pfield.data_type]
+    return {"__typename": typename, "field": field_view(pfield), **payload}

@@ -25,6 +25,18 @@ from sync.emulator.github_model import (
 )
 
 DEFAULT_VIEWER = "community-sync[bot]"  # who an unknown token acts as
+# Every new board has these, in this position order, before any field its owner adds.
+BUILT_IN_FIELDS = (
+    ("Title", "TITLE"),
+    ("Assignees", "ASSIGNEES"),
+    ("Labels", "LABELS"),
+    ("Linked pull requests", "LINKED_PULL_REQUESTS"),
+    ("Milestone", "MILESTONE"),
+    ("Repository", "REPOSITORY"),
+    ("Reviewers", "REVIEWERS"),
+    ("Parent issue", "PARENT_ISSUE"),
+    ("Sub-issues progress", "SUB_ISSUES_PROGRESS"),
+)
 
 
 def _utcnow() -> datetime:
@@ -126,13 +138,15 @@ class GitHubStateBase:
 
     # -- Projects v2 -------------------------------------------------------------------------
     def add_project(self, owner: str, number: int, title: str) -> Project:
-        """Create a Projects v2 board owned by an org or user (with the built-in Title field)."""
+        """Create a Projects v2 board owned by an org or user, with GitHub's built-in fields
+        (Title, Assignees, Labels, ...; not the default Status, which seeds add as they need)."""
         if owner.lower() not in self.users:
             self.add_org(owner)
         project = Project(id="", owner=self.users[owner.lower()].login, number=number, title=title)
         _, project.id = self._new_id("PVT", project)
         self.projects[(project.owner.lower(), number)] = project
-        self.add_project_field(project, "Title", "TITLE")
+        for name, data_type in BUILT_IN_FIELDS:
+            self.add_project_field(project, name, data_type)
         return project
 
     def project(self, owner: str, number: int) -> Project:

@@ -21,9 +21,23 @@ MARKER_RE = re.compile(r"<!-- community-sync:task=(\d+) -->")
 GUARD_MARKER = "<!-- community-sync:hours-guard -->"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 PARENT_DEPTH = 8  # GitHub nests sub-issues at most 8 levels deep
-SUBTREE_BATCH = 10  # parents per query: 10 x 100 sub-issues x ~370 nodes < 500,000
+SUBTREE_BATCH = 4  # parents per query: 4 x 100 sub-issues x ~1,070 nodes < 500,000
 
-CORE_FIELDS = """
+# An item's field values hold the built-in fields too (Title, Assignees, Labels, Repository,
+# ...), so the configured ones may come after the first page: see complete_field_values.
+FIELD_VALUE_PAGE = """fragment FieldValuePage on ProjectV2ItemFieldValueConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    __typename
+    ... on ProjectV2ItemFieldNumberValue { number field { ...FieldName } }
+    ... on ProjectV2ItemFieldTextValue { text field { ...FieldName } }
+    ... on ProjectV2ItemFieldDateValue { date field { ...FieldName } }
+    ... on ProjectV2ItemFieldSingleSelectValue { name field { ...FieldName } }
+  }
+}
+"""
+CORE_FIELDS = (
+    """
 fragment CoreFields on Issue {
   id number url title body state stateReason(enableDuplicate: true) closedAt authorAssociation
   repository { nameWithOwner }
@@ -34,22 +48,19 @@ fragment CoreFields on Issue {
   assignees(first: 10) { nodes { login } }
   projectItems(first: 10) {
     nodes {
+      id
       project { number owner { ... on Organization { login } ... on User { login } } }
-      fieldValues(first: 30) {
-        nodes {
-          __typename
-          ... on ProjectV2ItemFieldNumberValue { number field { ...FieldName } }
-          ... on ProjectV2ItemFieldTextValue { text field { ...FieldName } }
-          ... on ProjectV2ItemFieldDateValue { date field { ...FieldName } }
-          ... on ProjectV2ItemFieldSingleSelectValue { name field { ...FieldName } }
-        }
-      }
+      fieldValues(first: 100) { ...FieldValuePage }
     }
   }
 }
 fragment FieldName on ProjectV2FieldCommon { name }
+"""
+    + FIELD_VALUE_PAGE
+    + """
 fragment ChildFields on Issue { ...CoreFields subIssues(first: 1) { totalCount } }
 """
+)
 COMMENT_FIELDS = """
 fragment CommentFields on IssueComment { id databaseId body viewerDidAuthor author { login } }
 """
@@ -134,6 +145,7 @@ def without_board(name: str, document: str) -> str:
             break
     text = document[:start] + document[end + 2 :]
     text = text.replace("fragment FieldName on ProjectV2FieldCommon { name }\n", "")
+    text = text.replace(FIELD_VALUE_PAGE, "")
     return text.replace(f"query {name}(", f"query {name}NoBoard(", 1)
 
 
@@ -144,7 +156,15 @@ _WITH_BOARD = {
     "ListCshIssues": LIST_QUERY,
 }
 _NO_BOARD = {f"{name}NoBoard": without_board(name, doc) for name, doc in _WITH_BOARD.items()}
-QUERIES = {**_WITH_BOARD, **_NO_BOARD}
+ITEM_VALUES_QUERY = f"""
+query ItemFieldValues($id: ID!, $after: String) {{
+  node(id: $id) {{ ... on ProjectV2Item {{ fieldValues(first: 100, after: $after) {{
+    ...FieldValuePage
+  }} }} }}
+}}
+fragment FieldName on ProjectV2FieldCommon {{ name }}
+{FIELD_VALUE_PAGE}"""
+QUERIES = {**_WITH_BOARD, **_NO_BOARD, "ItemFieldValues": ITEM_VALUES_QUERY}
 
 
 def _query(name: str, board: BoardRef | None) -> str:
@@ -186,9 +206,7 @@ class IssueRead:
 def parse_board(item_nodes: Iterable[Mapping[str, Any]], board: BoardRef | None) -> dict[str, Any]:
     """Field values of the item on the CSH board, by field name (empty when not on it)."""
     for item in item_nodes:
-        project = item.get("project") or {}
-        owner = ((project.get("owner") or {}).get("login") or "").lower()
-        if board is None or project.get("number") != board.number or owner != board.owner.lower():
+        if board is None or not _on_board(item, board):
             continue
         values: dict[str, Any] = {}
         for value in (item.get("fieldValues") or {}).get("nodes") or []:
@@ -197,6 +215,13 @@ def parse_board(item_nodes: Iterable[Mapping[str, Any]], board: BoardRef | None)
                 values[name] = _field_value(value)
         return values
     return {}
+
+
+def _on_board(item: Mapping[str, Any], board: BoardRef) -> bool:
+    """True when a ProjectV2Item answer is on the CSH board."""
+    project = item.get("project") or {}
+    owner = ((project.get("owner") or {}).get("login") or "").lower()
+    return project.get("number") == board.number and owner == board.owner.lower()
 
 
 def _field_value(value: Mapping[str, Any]) -> Any:
@@ -370,6 +395,7 @@ def complete_trees(
     gh: GitHubClient, raws: Sequence[Mapping[str, Any]], board: BoardRef | None
 ) -> list[IssueNode]:
     """Parse issues and fetch, level by level and in batches, the sub-issues not yet read."""
+    complete_field_values(gh, raws, board)
     roots = [parse_issue(raw, board) for raw in raws]
     pending = {raw["id"]: raw for raw in raws if _needs_deeper(raw) and not _has_children(raw)}
     for raw in raws:
@@ -378,6 +404,7 @@ def complete_trees(
     while pending:
         ids = list(pending)[:SUBTREE_BATCH]
         answer = gh.graphql(_query("SubIssues", board), {"ids": ids}, what="read sub-issues")
+        complete_field_values(gh, answer.get("nodes") or [], board)
         for node in answer.get("nodes") or []:
             if node:
                 fetched[node["id"]] = _children(node)
@@ -385,6 +412,37 @@ def complete_trees(
         for done in ids:
             pending.pop(done, None)
     return [_graft(root, fetched, board) for root in roots]
+
+
+def complete_field_values(gh: GitHubClient, answers: Iterable[Any], board: BoardRef | None) -> None:
+    """Read, in place, the rest of the field values of every CSH board item in ``answers``
+    (issues as read, sub-issues included) whose first page did not hold them all."""
+    if board is None:
+        return
+    for item in _board_items(answers, board):
+        values = item["fieldValues"]
+        page = values.get("pageInfo") or {}
+        while page.get("hasNextPage") and item.get("id"):
+            variables = {"id": item["id"], "after": page.get("endCursor")}
+            data = gh.graphql(ITEM_VALUES_QUERY, variables, what="read board field values")
+            more = (data.get("node") or {}).get("fieldValues") or {}
+            values["nodes"] = [*(values.get("nodes") or []), *(more.get("nodes") or [])]
+            page = more.get("pageInfo") or {}
+
+
+def _board_items(answer: Any, board: BoardRef) -> Iterable[dict[str, Any]]:
+    """Every ProjectV2Item on the board anywhere in a GraphQL answer (under ``projectItems``)."""
+    if isinstance(answer, list):
+        for value in answer:
+            yield from _board_items(value, board)
+    elif isinstance(answer, dict):
+        for key, value in answer.items():
+            if key != "projectItems":
+                yield from _board_items(value, board)
+                continue
+            for item in (value or {}).get("nodes") or []:
+                if isinstance(item, dict) and _on_board(item, board):
+                    yield item
 
 
 def _children(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:

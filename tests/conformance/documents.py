@@ -1,4 +1,5 @@
-"""Every GraphQL document community-sync sends, by operation name (for conformance tests)."""
+"""Every GraphQL document community-sync sends, by operation name (read by the conformance
+tests; it lives with them so that no gateway imports a feature)."""
 
 from __future__ import annotations
 
