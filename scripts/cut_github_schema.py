@@ -68,7 +68,11 @@ MANIFEST: dict[str, tuple[str, ...]] = {
     "PageInfo": ("endCursor", "hasNextPage", "hasPreviousPage", "startCursor"),
     "Repository": (
         "id", "databaseId", "name", "nameWithOwner", "url", "owner", "issue", "issues",
-        "pullRequests", "issueOrPullRequest", "labels", "label",
+        "pullRequests", "issueOrPullRequest", "labels", "label", "releases",
+    ),
+    "Release": (
+        "id", "databaseId", "name", "tagName", "url", "description", "isDraft", "isPrerelease",
+        "createdAt", "publishedAt", "author",
     ),
     "Organization": ("id", "databaseId", "login", "name", "url", "projectV2"),
     "User": ("id", "databaseId", "login", "name", "url", "projectV2"),
@@ -82,7 +86,7 @@ MANIFEST: dict[str, tuple[str, ...]] = {
     "PullRequest": (
         "id", "databaseId", "number", "title", "body", "url", "state", "closed", "closedAt",
         "createdAt", "updatedAt", "mergedAt", "isDraft", "author", "assignees", "labels",
-        "repository", "projectItems",
+        "repository", "projectItems", "comments",
     ),
     "IssueComment": ("id", "databaseId", "body", "url", "createdAt", "updatedAt", "author"),
     "SubIssuesSummary": ("total", "completed", "percentCompleted"),
@@ -113,14 +117,14 @@ MANIFEST: dict[str, tuple[str, ...]] = {
         f"{kind}Connection": _CONNECTION
         for kind in (
             "Issue", "PullRequest", "IssueComment", "Label", "User", "ProjectV2Item",
-            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue",
+            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue", "Release",
         )
     },
     **{
         f"{kind}Edge": _EDGE
         for kind in (
             "Issue", "PullRequest", "IssueComment", "Label", "User", "ProjectV2Item",
-            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue",
+            "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue", "Release",
         )
     },
 }  # fmt: skip

@@ -92,7 +92,9 @@ def run_agenda(args: argparse.Namespace, context: Context) -> int:
         runtime.set_output("changes", "0")
         runtime.summary(found.agenda)
         return 0
-    pub = Publication(office_hours, session, found.agenda, found.cards)
+    pub = Publication(
+        office_hours, session, found.agenda, found.cards, found.invitees, found.shipped
+    )
     return _publish(context, gh, pub)
 
 
@@ -155,6 +157,8 @@ def _report_publish(runtime: Runtime, pub: Publication, done: Published, writes:
     issue = done.issue
     where = issue.ref if issue else f'"{pub.title}" (to be created)'
     runtime.info(f"agenda issue {where}: {done.action}; escalation: {done.escalation}")
+    if done.invited:
+        runtime.info(f"invited {done.invited} author(s) to bring their work to the session")
     runtime.set_output("action", done.action)
     runtime.set_output("changes", str(writes.count))
     runtime.set_output("escalation", done.escalation)

@@ -32,11 +32,16 @@ office_hours:
   qa_minutes: 45
   extra_timezones: [America/Los_Angeles, Europe/Berlin, Asia/Kolkata]
   recording_notice: true
+  recording_consent_url: https://example.org/recording-consent
+  meeting_url: https://meet.example.org/office-hours
+  remind_hours_before: 24
+  feature_labels: [enhancement]
   topic_label: office-hours
   escalation: {channel: "#office-hours-planning", issue_label: office-hours-planning,
                community_label: needs-community}
   grooming: {engineers: [octocat], min_body_chars: 200}
-  invitees: {stale_pr_days: 30, proposal_labels: [new-plugin, enhancement]}
+  invitees: {stale_pr_days: 30, proposal_labels: [new-plugin, enhancement], invite: true,
+             max_per_session: 5}
 """
 
 LONG_BODY = (
