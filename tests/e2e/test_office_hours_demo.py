@@ -21,7 +21,7 @@ def test_the_demo_shows_agenda_escalation_rerun_and_rotation(
     assert "exit code" not in text and "error:" not in text
     assert "# Office hours 2026-01-21" in text
     assert "Slack received: Office hours 2026-01-21 needs attention" in text
-    assert "agenda issue example-org/community#7: unchanged; escalation: already sent" in text
+    assert "agenda issue example-org/community#8: unchanged; escalation: already sent" in text
     assert "Slack messages so far: 1" in text
     assert 'move example-org/community#1 "Incremental state for the Snowflake tap"' in text
     assert "  Up Next: #5\n" in text and "  Discussed: #4, #1, #2\n" in text

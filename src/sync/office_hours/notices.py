@@ -52,7 +52,7 @@ def concern(
     return found if found.short or community else None
 
 
-def _when(session: Session) -> str:
+def when(session: Session) -> str:
     """E.g. `Wednesday 2026-01-21, 16:00 UTC`."""
     day = WEEKDAYS[session.date.weekday()]
     return f"{day} {session.date.isoformat()}, {session.start:%H:%M} {session.start.tzinfo}"
@@ -83,7 +83,7 @@ def slack_message(
     agenda = f"Agenda: {agenda_url}" if agenda_url else "Agenda: not published yet"
     text = f"{title}: " + " ".join(lines) + f" {agenda}"
     section = "\n".join(f"• {slack_escape(line)}" for line in lines)
-    context = slack_escape(f"{_when(session)} · {agenda}")
+    context = slack_escape(f"{when(session)} · {agenda}")
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
         {"type": "section", "text": {"type": "mrkdwn", "text": section[:SLACK_SECTION_LIMIT]}},
@@ -106,7 +106,7 @@ def escalation_body(
     channel = (
         f" ({escape_table_cell(config.escalation.channel)})" if config.escalation.channel else ""
     )
-    lines = [f"The agenda of {agenda} ({_when(session)}) needs attention{channel}:", ""]
+    lines = [f"The agenda of {agenda} ({when(session)}) needs attention{channel}:", ""]
     if found.short:
         label = code_span(config.topic_label)
         lines.append(f"- {_short_line(found)} Label an issue or pull request {label} to add one.")
@@ -148,7 +148,7 @@ def grooming_comment(
     agenda = f"[office hours {session.date}]({agenda_url})" if agenda_url else "office hours"
     return (
         f"{markers.grooming(session.date)}\n"
-        f"{who}his topic is on the agenda of {agenda} ({_when(session)}), and its "
+        f"{who}his topic is on the agenda of {agenda} ({when(session)}), and its "
         f"description is short ({topic.body_chars} characters; "
         f"{config.grooming.min_body_chars} or more help people prepare). Please groom it: "
         "what is the question or proposal, what has been tried, and what should the session "
@@ -175,7 +175,7 @@ def invitation_comment(
     join = f" Join at <{config.meeting_url}>." if config.meeting_url else ""
     return (
         f"{markers.invitation(session.date)}\n"
-        f"@{login}: {agenda} ({_when(session)}) has room for more topics, and this "
+        f"@{login}: {agenda} ({when(session)}) has room for more topics, and this "
         f"({escape_table_cell(person.reason)}) would make a good one. You are welcome to bring "
         f"it and talk it through with the maintainers.{join} To put it on the agenda, label it "
         f"{code_span(config.topic_label)}.\n"
