@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.actions_runtime import Runtime, read_event
-from sync.config import OfficeHoursConfig, Schedule
+from sync.config import Schedule
 from sync.context import Context
 from sync.errors import UsageError
 from sync.github.client import GitHubClient
@@ -24,7 +24,7 @@ from sync.office_hours.gather import gather, repositories
 from sync.office_hours.publish import Publication, Published, publish
 from sync.office_hours.queue import plan_queue, queue_issue, queue_sweep
 from sync.office_hours.rotate import rotate, tell_authors, to_rotate
-from sync.office_hours.session_issues import IssueRef, find_session_issues, lookup_since
+from sync.office_hours.session_issues import find_agenda_issue
 from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
 
@@ -191,7 +191,7 @@ def run_rotate(args: argparse.Namespace, context: Context) -> int:
     cards = read_cards(gh, board)
     discussed = to_rotate(cards, board, session.end_utc)
     if discussed:  # tell the authors first: a failed run leaves the cards for the next one
-        agenda = _agenda_issue(gh, office_hours, session)
+        agenda = find_agenda_issue(gh, office_hours, session)
         tell_authors(gh, discussed, session, agenda, writes)
     moved = rotate(gh, board, cards, session.end_utc, writes)
     if not moved:
@@ -218,15 +218,6 @@ def _ended_session(
         _skip(runtime, why, "Rotate")
         return None
     return session
-
-
-def _agenda_issue(
-    gh: GitHubClient, config: OfficeHoursConfig, session: sched.Session
-) -> IssueRef | None:
-    """The session's agenda issue, where it exists."""
-    title = f"Office hours {session.date.isoformat()}"
-    since = lookup_since(config.schedule, session)
-    return find_session_issues(gh, config.repository, session.date, title, since).agenda
 
 
 # -- ics -------------------------------------------------------------------------------------
@@ -263,7 +254,7 @@ def run_remind(args: argparse.Namespace, context: Context) -> int:
             "the incoming webhook the reminder goes to"
         )
     gh = context.github()
-    agenda = _agenda_issue(gh, office_hours, session)
+    agenda = find_agenda_issue(gh, office_hours, session)
     if agenda is None:
         runtime.warning(
             f"no agenda issue for the session of {session.date} yet: the reminder waits for "

@@ -41,16 +41,12 @@ def uid(config: OfficeHoursConfig, session: Session) -> str:
 
 def series(config: OfficeHoursConfig, now: dt.datetime) -> list[Session]:
     """The last `PAST_SESSIONS` sessions held and the ones in the next `HORIZON_DAYS` days."""
-    upcoming = sched.upcoming_session(config.schedule, now)
-    first = max(0, upcoming.index - PAST_SESSIONS)
+    schedule = config.schedule
+    upcoming = sched.upcoming_session(schedule, now)
     last_day = now.astimezone(dt.UTC).date() + dt.timedelta(days=HORIZON_DAYS)
-    sessions: list[Session] = []
-    for index in range(first, upcoming.index + 10_000):
-        session = sched.session_at(config.schedule, index)
-        if index > upcoming.index and session.date > last_day:
-            break
-        sessions.append(session)
-    return sessions
+    last = (last_day - schedule.first_session).days // schedule.every_days
+    first = max(0, upcoming.index - PAST_SESSIONS)
+    return [sched.session_at(schedule, i) for i in range(first, max(last, upcoming.index) + 1)]
 
 
 def description(config: OfficeHoursConfig, session: Session) -> str:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sync.config import Schedule
+from sync.config import OfficeHoursConfig, Schedule
 from sync.github.client import GitHubClient
 from sync.office_hours import markers
 from sync.office_hours.schedule import Session, prepare_window_opens, session_at
@@ -129,6 +129,15 @@ def find_session_issues(
         if titled is None and str(node.get("title") or "").strip().casefold() == title.casefold():
             titled = _issue_ref(repo, node)
     return SessionIssues(titled, escalation)
+
+
+def find_agenda_issue(
+    gh: GitHubClient, config: OfficeHoursConfig, session: Session
+) -> IssueRef | None:
+    """The session's agenda issue, open or closed, where it exists."""
+    title = f"Office hours {session.date.isoformat()}"
+    since = lookup_since(config.schedule, session)
+    return find_session_issues(gh, config.repository, session.date, title, since).agenda
 
 
 def create_issue(
