@@ -194,3 +194,19 @@ def test_the_hourly_run_sends_the_reminder_once(oh_machine: Machine) -> None:
         assert not any(webhook in line for line in shown) and m.leaked(result) == []
     assert len(m.world.slack.messages) == sent + 1
     assert "3 topics" in m.world.slack.messages[-1]["text"]
+
+
+def test_the_central_template_reminds_from_its_hourly_schedule(oh_machine: Machine) -> None:
+    m = oh_machine
+    m.runner.secrets["SLACK_WEBHOOK_URL"] = m.world.env(slack=True)["SLACK_WEBHOOK_URL"]
+    assert_ran(m.run("central-workflow.yml", "office-hours", "schedule", DAILY, folder=EXAMPLES))
+    assert not m.run("central-workflow.yml", "remind", "schedule", DAILY, folder=EXAMPLES).ran
+    sent = len(m.world.slack.messages)
+    hourly = {"schedule": "23 * * * *"}
+    for hour in (17, 18):
+        m.at(at(2026, 1, 20, hour, 23))
+        result = m.run("central-workflow.yml", "remind", "schedule", hourly, folder=EXAMPLES)
+        assert_ran(result)
+        assert m.leaked(result) == []
+    assert len(m.world.slack.messages) == sent + 1
+    assert m.world.slack.messages[-1]["text"].startswith("Office hours 2026-01-21: ")

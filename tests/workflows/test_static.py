@@ -50,6 +50,7 @@ PERMISSIONS = {
     ("central-workflow.yml", "reconcile"): ISSUES,
     ("central-workflow.yml", "hours"): ISSUES,
     ("central-workflow.yml", "office-hours"): ISSUES,
+    ("central-workflow.yml", "remind"): ISSUES,
     ("central-workflow.yml", "by-hand"): ISSUES,
 }
 CONCURRENCY = {
