@@ -240,3 +240,24 @@ def test_finding_the_agenda_issue_reads_one_page_however_many_issues(oh: OfficeH
     oh.run("rotate", now=AFTER_SESSION)
     oh.run("remind", slack=True, now=at(2026, 2, 3, 17))
     assert len(lookups()) == 3 and len(oh.agenda_issues()) == 1
+
+
+def test_a_recording_posted_after_the_rotation_is_added_to_the_notes(oh: OfficeHours) -> None:
+    oh.run("agenda", "--publish")
+    assert oh.run("rotate", now=AFTER_SESSION).code == 0
+    [note] = oh.comments(oh.seed.snowflake)
+    assert "Recording" not in note
+    quiet = oh.run("rotate", now=at(2026, 1, 22))
+    assert quiet.outputs == {"action": "unchanged", "changes": "0"}
+    [issue] = oh.agenda_issues()
+    with clock_at(oh.world.github, at(2026, 1, 22, 12)):
+        body = f"{issue.body}\n**Recording:** https://videos.example.org/oh-2026-01-21\n"
+        oh.world.github.edit_issue(COMMUNITY, issue.number, body=body)
+    later = oh.run("rotate", now=at(2026, 1, 23))
+    assert later.outputs == {"action": "updated", "changes": "2"}
+    for number in (oh.seed.snowflake, oh.seed.versioning):
+        [note] = [c for c in oh.comments(number) if DISCUSSED in c]  # one, edited
+        assert note.endswith("Recording: <https://videos.example.org/oh-2026-01-21>\n")
+    assert oh.comments(oh.seed.discussed) == []  # discussed at an earlier session
+    again = oh.run("rotate", now=at(2026, 1, 24))
+    assert again.outputs == {"action": "unchanged", "changes": "0"}

@@ -23,7 +23,7 @@ from sync.office_hours.board import find_board, read_cards, up_next
 from sync.office_hours.gather import gather, repositories
 from sync.office_hours.publish import Publication, Published, publish
 from sync.office_hours.queue import plan_queue, queue_issue, queue_sweep
-from sync.office_hours.rotate import rotate, tell_authors, to_rotate
+from sync.office_hours.rotate import rotate, share_recording, tell_authors, to_rotate
 from sync.office_hours.session_issues import find_agenda_issue
 from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
@@ -189,16 +189,16 @@ def run_rotate(args: argparse.Namespace, context: Context) -> int:
     board = find_board(gh, office_hours.board)
     writes = Writes(runtime, context.dry_run)
     cards = read_cards(gh, board)
-    discussed = to_rotate(cards, board, session.end_utc)
-    if discussed:  # tell the authors first: a failed run leaves the cards for the next one
-        agenda = find_agenda_issue(gh, office_hours, session)
-        tell_authors(gh, discussed, session, agenda, writes)
+    agenda = find_agenda_issue(gh, office_hours, session)
+    # Tell the authors first: a run that fails half way leaves the cards for the next one.
+    tell_authors(gh, to_rotate(cards, board, session.end_utc), session, agenda, writes)
+    share_recording(gh, cards, board, session, agenda, writes)
     moved = rotate(gh, board, cards, session.end_utc, writes)
     if not moved:
         queued = f'no card in "{board.up_next}" was queued before {session.date} ended'
         runtime.out(f"nothing to move: {queued}")
     title = f"Office hours {session.date}: rotated {board.ref}"
-    return _finish(runtime, "updated" if moved else "unchanged", title, writes)
+    return _finish(runtime, "updated" if writes.count else "unchanged", title, writes)
 
 
 def _ended_session(

@@ -8,7 +8,8 @@ Before the cards move, each topic's issue or pull request gets one comment sayin
 discussed, with the agenda issue's link (and the recording's, once a person has written a
 `Recording: URL` line in the agenda issue). Commenting first means a run that fails half way
 leaves the cards in "Up Next", so the next run finishes the job; the comment's marker keeps it
-from being written twice.
+from being written twice. A recording is often posted after the run that rotated: later runs
+(until the next session ends) add it to the notes of the cards they moved.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from sync.github.client import GitHubClient
 from sync.office_hours import markers, notices
 from sync.office_hours.board import Board, Card, move_cards, up_next
 from sync.office_hours.schedule import Session
-from sync.office_hours.session_issues import IssueRef, comment, commented
+from sync.office_hours.session_issues import (
+    IssueRef,
+    comment,
+    commented,
+    edit_comment,
+    marked_comments,
+)
 from sync.office_hours.writes import Writes
 
 
@@ -64,3 +71,33 @@ def tell_authors(
         line = f"comment on {topic.ref}: discussed at office hours {session.date}"
         writes.apply(line, partial(comment, gh, topic.repo, topic.number, body, node_id))
     return len(todo)
+
+
+def share_recording(
+    gh: GitHubClient,
+    cards: Sequence[Card],
+    board: Board,
+    session: Session,
+    agenda: IssueRef | None,
+    writes: Writes,
+) -> int:
+    """Add the recording, once known, to the notes on the cards moved after the session."""
+    recording = markers.recording_url(session.date, agenda.body) if agenda else None
+    if agenda is None or recording is None:
+        return 0
+    moved = {
+        card.content_id: card.topic
+        for card in cards
+        if card.status_id == board.discussed_id
+        and card.status_set_at is not None
+        and card.status_set_at >= session.end_utc
+        and card.topic
+        and card.content_id
+    }
+    notes = marked_comments(gh, moved, markers.discussed(session.date)) if moved else {}
+    body = notices.discussed_comment(session, agenda.url, recording)
+    stale = [(node_id, note) for node_id, note in notes.items() if recording not in note.body]
+    for node_id, note in stale:
+        line = f"update the note on {moved[node_id].ref}: add the recording"
+        writes.apply(line, partial(edit_comment, gh, note.id, body))
+    return len(stale)

@@ -44,7 +44,27 @@ query TopicComments($ids: [ID!]!) {
 }
 """
 
-QUERIES = {"SessionIssues": SESSION_ISSUES_QUERY, "TopicComments": TOPIC_COMMENTS_QUERY}
+MARKED_COMMENTS_QUERY = """
+query MarkedComments($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Issue { id comments(last: 100) { nodes { id body } } }
+    ... on PullRequest { id comments(last: 100) { nodes { id body } } }
+  }
+}
+"""
+
+EDIT_COMMENT_MUTATION = """
+mutation EditComment($id: ID!, $body: String!) {
+  updateIssueComment(input: {id: $id, body: $body}) { issueComment { id } }
+}
+"""
+
+QUERIES = {
+    "SessionIssues": SESSION_ISSUES_QUERY,
+    "TopicComments": TOPIC_COMMENTS_QUERY,
+    "MarkedComments": MARKED_COMMENTS_QUERY,
+    "EditComment": EDIT_COMMENT_MUTATION,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,3 +222,34 @@ def comment(gh: GitHubClient, repo: str, number: int, body: str, recover_id: str
         return True
 
     gh.call(post, what=f"comment on {repo}#{number}", idempotent=False, recover=look)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedComment:
+    """A comment found by its marker: its node id and body."""
+
+    id: str
+    body: str
+
+
+def marked_comments(
+    gh: GitHubClient, node_ids: Iterable[str], marker: str
+) -> dict[str, MarkedComment]:
+    """For each issue or pull request (node id), its newest comment holding `marker`."""
+    ids = list(dict.fromkeys(node_ids))
+    found: dict[str, MarkedComment] = {}
+    for start in range(0, len(ids), 50):
+        batch = ids[start : start + 50]
+        data = gh.graphql(MARKED_COMMENTS_QUERY, {"ids": batch}, what="read topic comments")
+        for node in data.get("nodes") or []:
+            comments = ((node or {}).get("comments") or {}).get("nodes") or []
+            for item in comments:
+                if item and marker in str(item.get("body") or ""):
+                    found[str(node["id"])] = MarkedComment(str(item["id"]), str(item["body"]))
+    return found
+
+
+def edit_comment(gh: GitHubClient, comment_id: str, body: str) -> None:
+    """Replace a comment's body (it is idempotent: a retry writes the same)."""
+    variables = {"id": comment_id, "body": body}
+    gh.graphql(EDIT_COMMENT_MUTATION, variables, what=f"update comment {comment_id}")
