@@ -68,7 +68,11 @@ MANIFEST: dict[str, tuple[str, ...]] = {
     "PageInfo": ("endCursor", "hasNextPage", "hasPreviousPage", "startCursor"),
     "Repository": (
         "id", "databaseId", "name", "nameWithOwner", "url", "owner", "issue", "issues",
-        "pullRequests", "issueOrPullRequest", "labels", "label",
+        "pullRequests", "issueOrPullRequest", "labels", "label", "releases",
+    ),
+    "Release": (
+        "id", "databaseId", "name", "tagName", "url", "description", "isDraft", "isPrerelease",
+        "createdAt", "publishedAt", "author",
     ),
     "Organization": ("id", "databaseId", "login", "name", "url", "projectV2"),
     "User": ("id", "databaseId", "login", "name", "url", "projectV2"),
@@ -83,7 +87,7 @@ MANIFEST: dict[str, tuple[str, ...]] = {
     "PullRequest": (
         "id", "databaseId", "number", "title", "body", "url", "state", "closed", "closedAt",
         "createdAt", "updatedAt", "mergedAt", "isDraft", "author", "assignees", "labels",
-        "repository", "projectItems",
+        "repository", "projectItems", "comments",
     ),
     "IssueComment": (
         "id", "databaseId", "body", "url", "createdAt", "updatedAt", "author",
@@ -123,6 +127,7 @@ MANIFEST: dict[str, tuple[str, ...]] = {
         for kind in (
             "Issue", "PullRequest", "IssueComment", "Label", "User", "ProjectV2Item",
             "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue", "IssueTimelineItems",
+            "Release",
         )
     },
     **{
@@ -130,6 +135,7 @@ MANIFEST: dict[str, tuple[str, ...]] = {
         for kind in (
             "Issue", "PullRequest", "IssueComment", "Label", "User", "ProjectV2Item",
             "ProjectV2FieldConfiguration", "ProjectV2ItemFieldValue", "IssueTimelineItems",
+            "Release",
         )
     },
 }  # fmt: skip

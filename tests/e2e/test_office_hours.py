@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -97,9 +98,17 @@ class OfficeHours:
     def writes(self) -> int:
         return self.world.server.count("github", writes=True)
 
+    def configure(self, old: str, new: str) -> None:
+        """Edit the config file: replace `old` (which must be there) by `new`."""
+        path = self.harness.folder / "community-sync.yml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
 
-@pytest.fixture
-def oh(tmp_path: Path) -> Iterator[OfficeHours]:
+
+@contextmanager
+def office_hours_world(tmp_path: Path) -> Iterator[OfficeHours]:
+    """A seeded world at `SEEDED_NOW` with the office hours config written to `tmp_path`."""
     clock = Clock(at(2025, 10, 1))
     with World(clock=clock) as world:
         seeded = seed_csh(world)
@@ -109,6 +118,12 @@ def oh(tmp_path: Path) -> Iterator[OfficeHours]:
         (tmp_path / "community-sync.yml").write_text(config, encoding="utf-8")
         yield OfficeHours(Harness(world, seeded, tmp_path), clock, seed)
         check_requests_against_references(world)
+
+
+@pytest.fixture
+def oh(tmp_path: Path) -> Iterator[OfficeHours]:
+    with office_hours_world(tmp_path) as world:
+        yield world
 
 
 def check_expected(name: str, text: str) -> None:
@@ -281,7 +296,7 @@ def test_rotate_moves_only_what_was_up_next_when_the_session_ended(oh: OfficeHou
     oh.put(late.number, "Up Next", at(2026, 1, 21, 17, 45))  # after its end (17:30)
     result = oh.run("rotate", now=AFTER_SESSION)
     assert result.code == 0, result.stderr
-    assert result.outputs == {"action": "updated", "changes": "3"}
+    assert result.outputs == {"action": "updated", "changes": "6"}  # 3 comments, 3 moves
     for number in (oh.seed.snowflake, oh.seed.versioning, oh.seed.pull, oh.seed.discussed):
         assert oh.status(number) == "Discussed"
     assert oh.status(late.number) == "Up Next"
@@ -301,7 +316,7 @@ def test_rotate_waits_for_the_end_of_the_session(oh: OfficeHours) -> None:
     default = oh.run("rotate", now=at(2026, 1, 21, 17))  # the last ended session is 01-07
     assert default.outputs["changes"] == "0" and oh.status(oh.seed.snowflake) == "Up Next"
     forced = oh.run("rotate", "--date", "2026-01-21", "--force", now=at(2026, 1, 21, 17))
-    assert forced.outputs["changes"] == "2" and oh.status(oh.seed.snowflake) == "Discussed"
+    assert forced.outputs["changes"] == "4" and oh.status(oh.seed.snowflake) == "Discussed"
 
 
 def test_rotate_in_a_dry_run_moves_nothing(oh: OfficeHours) -> None:

@@ -169,3 +169,44 @@ def test_the_agenda_by_hand_through_the_central_template(oh_machine: Machine) ->
     assert "# Office hours 2026-01-21" in result.summary  # the agenda itself
     assert m.world.server.count("github", writes=True) == 0
     assert agenda_issues(m) == []
+
+
+HOURLY = {"schedule": "41 * * * *"}
+
+
+def test_the_hourly_run_sends_the_reminder_once(oh_machine: Machine) -> None:
+    m = oh_machine
+    webhook = m.world.env(slack=True)["SLACK_WEBHOOK_URL"]
+    m.runner.secrets["SLACK_WEBHOOK_URL"] = webhook
+    assert not m.run("office-hours.yml", "sessions", "schedule", HOURLY).ran
+    assert not m.run("office-hours.yml", "remind", "schedule", DAILY).ran
+    assert_ran(m.run("office-hours.yml", "sessions", "schedule", DAILY))  # the agenda issue
+    sent = len(m.world.slack.messages)
+
+    results = []
+    for hour in (15, 16, 17):  # due from 16:00, 24 hours before the session
+        m.at(at(2026, 1, 20, hour, 41))
+        results.append(m.run("office-hours.yml", "remind", "schedule", HOURLY))
+
+    for result in results:
+        assert_ran(result)
+        shown = [line for line in result.log.splitlines() if not line.startswith("::add-mask::")]
+        assert not any(webhook in line for line in shown) and m.leaked(result) == []
+    assert len(m.world.slack.messages) == sent + 1
+    assert "3 topics" in m.world.slack.messages[-1]["text"]
+
+
+def test_the_central_template_reminds_from_its_hourly_schedule(oh_machine: Machine) -> None:
+    m = oh_machine
+    m.runner.secrets["SLACK_WEBHOOK_URL"] = m.world.env(slack=True)["SLACK_WEBHOOK_URL"]
+    assert_ran(m.run("central-workflow.yml", "office-hours", "schedule", DAILY, folder=EXAMPLES))
+    assert not m.run("central-workflow.yml", "remind", "schedule", DAILY, folder=EXAMPLES).ran
+    sent = len(m.world.slack.messages)
+    hourly = {"schedule": "23 * * * *"}
+    for hour in (17, 18):
+        m.at(at(2026, 1, 20, hour, 23))
+        result = m.run("central-workflow.yml", "remind", "schedule", hourly, folder=EXAMPLES)
+        assert_ran(result)
+        assert m.leaked(result) == []
+    assert len(m.world.slack.messages) == sent + 1
+    assert m.world.slack.messages[-1]["text"].startswith("Office hours 2026-01-21: ")

@@ -43,12 +43,14 @@ PERMISSIONS = {
     ("csh-hours.yml", "hours"): {"contents": "read", "issues": "read"},
     ("office-hours.yml", "queue"): READ,
     ("office-hours.yml", "sessions"): READ,
+    ("office-hours.yml", "remind"): READ,
     ("community-sync.yml", "run"): ISSUES,
     ("caller-workflow.yml", "csh"): ISSUES,
     ("caller-workflow.yml", "office-hours"): ISSUES,
     ("central-workflow.yml", "reconcile"): ISSUES,
     ("central-workflow.yml", "hours"): ISSUES,
     ("central-workflow.yml", "office-hours"): ISSUES,
+    ("central-workflow.yml", "remind"): ISSUES,
     ("central-workflow.yml", "by-hand"): ISSUES,
 }
 CONCURRENCY = {
@@ -118,7 +120,7 @@ def test_csh_hours_runs_weekly_and_by_hand_for_one_community() -> None:
 def test_office_hours_runs_daily_on_a_label_and_by_hand() -> None:
     workflow = load("office-hours.yml")
     on = triggers(workflow)
-    assert on["schedule"] == [{"cron": "17 6 * * *"}]
+    assert on["schedule"] == [{"cron": "17 6 * * *"}, {"cron": "41 * * * *"}]
     assert on["issues"] == {"types": ["labeled"]}
     assert set(on["workflow_dispatch"]["inputs"]) == {"date", "force", "dry-run"}
     assert "pull_request_target" not in on  # pull requests are queued by the schedule
@@ -127,7 +129,11 @@ def test_office_hours_runs_daily_on_a_label_and_by_hand() -> None:
         "github.event_name == 'issues' && github.event.label.name == 'office-hours'"
     )
     assert jobs["sessions"]["if"] == (
-        "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'"
+        "(github.event_name == 'schedule' && github.event.schedule == '17 6 * * *')"
+        " || github.event_name == 'workflow_dispatch'"
+    )
+    assert jobs["remind"]["if"] == (
+        "github.event_name == 'schedule' && github.event.schedule == '41 * * * *'"
     )
     steps = jobs["sessions"]["steps"]
     commands = [s["with"]["command"] for s in steps if s.get("uses", "").startswith("$/")]

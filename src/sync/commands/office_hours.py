@@ -1,4 +1,4 @@
-"""``community-sync office-hours {agenda,rotate,queue}``: prepare, fill and reset the sessions.
+"""``community-sync office-hours {agenda,rotate,queue,ics,remind}``: run the sessions.
 
 Every run is safe at any time (the workflow runs daily): each command decides from the
 schedule and the markers in GitHub whether there is anything to do. ``COMMUNITY_SYNC_NOW``
@@ -17,12 +17,14 @@ from sync.config import Schedule
 from sync.context import Context
 from sync.errors import UsageError
 from sync.github.client import GitHubClient
+from sync.office_hours import calendar, remind
 from sync.office_hours import schedule as sched
-from sync.office_hours.board import find_board, read_cards
+from sync.office_hours.board import find_board, read_cards, up_next
 from sync.office_hours.gather import gather, repositories
 from sync.office_hours.publish import Publication, Published, publish
 from sync.office_hours.queue import plan_queue, queue_issue, queue_sweep
-from sync.office_hours.rotate import rotate
+from sync.office_hours.rotate import rotate, share_recording, tell_authors, to_rotate
+from sync.office_hours.session_issues import find_agenda_issue
 from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
 
@@ -30,7 +32,7 @@ NOW_VARIABLE = "COMMUNITY_SYNC_NOW"
 
 
 def add_parser(sub: Any) -> None:
-    """Register `office-hours` and its three actions."""
+    """Register `office-hours` and its actions."""
     parser = sub.add_parser("office-hours", help="prepare, fill and reset office hours sessions")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     agenda = actions.add_parser("agenda", help="render (and --publish) a session's agenda")
@@ -46,6 +48,11 @@ def add_parser(sub: Any) -> None:
     queue = actions.add_parser("queue", help="put labeled issues and PRs in Up Next")
     queue.add_argument("--event", help="event payload file (default: $GITHUB_EVENT_PATH)")
     queue.set_defaults(handler=run_queue)
+    ics = actions.add_parser("ics", help="write the session series as an iCalendar file")
+    ics.add_argument("--output", type=Path, help="write the calendar to this file")
+    ics.set_defaults(handler=run_ics)
+    remind_parser = actions.add_parser("remind", help="send the Slack reminder of the session")
+    remind_parser.set_defaults(handler=run_remind)
 
 
 def _iso_date(text: str) -> date:
@@ -92,7 +99,9 @@ def run_agenda(args: argparse.Namespace, context: Context) -> int:
         runtime.set_output("changes", "0")
         runtime.summary(found.agenda)
         return 0
-    pub = Publication(office_hours, session, found.agenda, found.cards)
+    pub = Publication(
+        office_hours, session, found.agenda, found.cards, found.invitees, found.shipped
+    )
     return _publish(context, gh, pub)
 
 
@@ -155,6 +164,8 @@ def _report_publish(runtime: Runtime, pub: Publication, done: Published, writes:
     issue = done.issue
     where = issue.ref if issue else f'"{pub.title}" (to be created)'
     runtime.info(f"agenda issue {where}: {done.action}; escalation: {done.escalation}")
+    if done.invited:
+        runtime.info(f"invited {done.invited} author(s) to bring their work to the session")
     runtime.set_output("action", done.action)
     runtime.set_output("changes", str(writes.count))
     runtime.set_output("escalation", done.escalation)
@@ -177,12 +188,17 @@ def run_rotate(args: argparse.Namespace, context: Context) -> int:
     gh = context.github()
     board = find_board(gh, office_hours.board)
     writes = Writes(runtime, context.dry_run)
-    moved = rotate(gh, board, read_cards(gh, board), session.end_utc, writes)
+    cards = read_cards(gh, board)
+    agenda = find_agenda_issue(gh, office_hours, session)
+    # Tell the authors first: a run that fails half way leaves the cards for the next one.
+    tell_authors(gh, to_rotate(cards, board, session.end_utc), session, agenda, writes)
+    share_recording(gh, cards, board, session, agenda, writes)
+    moved = rotate(gh, board, cards, session.end_utc, writes)
     if not moved:
         queued = f'no card in "{board.up_next}" was queued before {session.date} ended'
         runtime.out(f"nothing to move: {queued}")
     title = f"Office hours {session.date}: rotated {board.ref}"
-    return _finish(runtime, "updated" if moved else "unchanged", title, writes)
+    return _finish(runtime, "updated" if writes.count else "unchanged", title, writes)
 
 
 def _ended_session(
@@ -202,6 +218,57 @@ def _ended_session(
         _skip(runtime, why, "Rotate")
         return None
     return session
+
+
+# -- ics -------------------------------------------------------------------------------------
+def run_ics(args: argparse.Namespace, context: Context) -> int:
+    """Write the session series (the last sessions and a year ahead) as iCalendar."""
+    office_hours = context.config().require("office_hours")
+    now = now_from(context.env)
+    text = calendar.ics(office_hours, calendar.series(office_hours, now), now)
+    if args.output is None:
+        context.runtime.stdout.write(text)
+        context.runtime.stdout.flush()
+        return 0
+    try:
+        args.output.write_bytes(text.encode("utf-8"))  # bytes: keep the CRLF line ends
+    except OSError as err:
+        raise UsageError(f"{args.output}: cannot write the calendar ({err.strerror})") from None
+    context.runtime.info(f"wrote the calendar to {args.output}")
+    return 0
+
+
+# -- remind ----------------------------------------------------------------------------------
+def run_remind(args: argparse.Namespace, context: Context) -> int:
+    """Send the next session's Slack reminder once, when it is due."""
+    office_hours = context.config().require("office_hours")
+    runtime, now = context.runtime, now_from(context.env)
+    session = sched.upcoming_session(office_hours.schedule, now)
+    why = remind.not_due(office_hours, session, now)
+    if why:
+        return _skip(runtime, why, "Office hours reminder")
+    slack = _slack(context)
+    if slack is None:
+        raise UsageError(
+            "office_hours.remind_hours_before is set but SLACK_WEBHOOK_URL is not: set it to "
+            "the incoming webhook the reminder goes to"
+        )
+    gh = context.github()
+    agenda = find_agenda_issue(gh, office_hours, session)
+    if agenda is None:
+        runtime.warning(
+            f"no agenda issue for the session of {session.date} yet: the reminder waits for "
+            "`office-hours agenda --publish`"
+        )
+        return _skip(runtime, f"the session of {session.date} has no agenda issue", "Reminder")
+    board = find_board(gh, office_hours.board)
+    topics = sum(1 for card in up_next(read_cards(gh, board), board) if card.topic)
+    writes = Writes(runtime, context.dry_run)
+    reminder = remind.Reminder(office_hours, session, agenda, topics)
+    done = remind.remind(gh, reminder, slack, writes)
+    runtime.out(f"reminder of {session.date} ({agenda.ref}, {topics} topics): {done}")
+    runtime.set_output("session", session.date.isoformat())
+    return _finish(runtime, "created" if done == "sent" else "unchanged", "Reminder", writes)
 
 
 # -- queue -----------------------------------------------------------------------------------

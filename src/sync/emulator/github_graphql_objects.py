@@ -36,6 +36,7 @@ from sync.emulator.github_graphql_plain import (
     field_view,
     pull_state,
 )
+from sync.emulator.github_graphql_releases import repo_releases
 from sync.emulator.github_json import WEB_URL, html_url
 from sync.emulator.github_state import Comment, Issue, Project, ProjectField, ProjectItem, Repo
 
@@ -85,6 +86,7 @@ def repository(ctx: Context, repo: Repo) -> Json:
         "pullRequests": partial(_repo_pulls, repo),
         "labels": partial(_repo_labels, repo),
         "label": lambda info, name: _label_or_none(repo.labels.get(name.lower())),
+        "releases": partial(repo_releases, repo, lambda info, login: account(info.context, login)),
     }
 
 
@@ -154,6 +156,7 @@ def issue_view(ctx: Context, issue: Issue) -> Json:
         "labels": partial(_issue_labels, issue),
         "repository": lambda info: repository(info.context, info.context.state.repo(issue.repo)),
         "projectItems": partial(_project_items, issue),
+        "comments": partial(_comments, issue),
     }
     if issue.is_pull:
         view.update(state=pull_state(issue), mergedAt=iso(issue.merged_at), isDraft=issue.draft)
@@ -168,7 +171,6 @@ def _issue_only(issue: Issue) -> Json:
         "timelineItems": partial(_timeline, issue),
         "state": issue.state.upper(),
         "stateReason": partial(_state_reason, issue),
-        "comments": partial(_comments, issue),
         "subIssues": partial(_sub_issues, issue),
         "subIssuesSummary": lambda info: _summary(info.context, issue),
         "parent": lambda info: _parent(info.context, issue),

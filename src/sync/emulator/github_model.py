@@ -39,10 +39,27 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # by lower-cased name
     private: bool = False
     next_number: int = 1
+    releases: list[Release] = field(default_factory=list)  # oldest first
 
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
+
+
+@dataclass
+class Release:
+    """A GitHub release: a draft has no ``published_at``."""
+
+    id: int
+    node_id: str
+    repo: str
+    tag_name: str
+    name: str | None
+    author: str
+    created_at: datetime
+    published_at: datetime | None = None
+    prerelease: bool = False
+    description: str = ""
 
 
 @dataclass

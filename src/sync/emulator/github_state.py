@@ -19,6 +19,7 @@ from sync.emulator.github_model import (
     Project,
     ProjectField,
     ProjectItem,
+    Release,
     Repo,
     User,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Project",
     "ProjectField",
     "ProjectItem",
+    "Release",
     "Repo",
     "User",
 ]
@@ -239,3 +241,26 @@ class GitHubState(GitHubStateBase):
             if issue.id == issue_id and not issue.deleted and issue.transferred_to is None:
                 return issue
         return None
+
+    # -- releases ----------------------------------------------------------------------------
+    def add_release(
+        self,
+        repo_name: str,
+        tag_name: str,
+        name: str | None = None,
+        *,
+        author: str = "octocat",
+        draft: bool = False,
+        prerelease: bool = False,
+        description: str = "",
+    ) -> Release:
+        """Create a release, published now unless it is a draft."""
+        repo = self.repo(repo_name)
+        self.add_user(author)
+        now = self.clock()
+        published = None if draft else now
+        release = Release(0, "", repo.full_name, tag_name, name, author, now, published)
+        release.prerelease, release.description = prerelease, description
+        release.id, release.node_id = self._new_id("RE", release)
+        repo.releases.append(release)
+        return release

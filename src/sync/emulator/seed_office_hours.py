@@ -32,11 +32,16 @@ office_hours:
   qa_minutes: 45
   extra_timezones: [America/Los_Angeles, Europe/Berlin, Asia/Kolkata]
   recording_notice: true
+  recording_consent_url: https://example.org/recording-consent
+  meeting_url: https://meet.example.org/office-hours
+  remind_hours_before: 24
+  feature_labels: [enhancement]
   topic_label: office-hours
   escalation: {channel: "#office-hours-planning", issue_label: office-hours-planning,
                community_label: needs-community}
   grooming: {engineers: [octocat], min_body_chars: 200}
-  invitees: {stale_pr_days: 30, proposal_labels: [new-plugin, enhancement]}
+  invitees: {stale_pr_days: 30, proposal_labels: [new-plugin, enhancement], invite: true,
+             max_per_session: 5}
 """
 
 LONG_BODY = (
@@ -60,6 +65,8 @@ class OfficeHoursSeed:
     proposal: int  # open, labeled new-plugin: its author is a suggested invitee
     stale_pull: int  # in example-org/support, open since 2025-11-03
     merged_pull: int  # in example-org/support, merged since the last session
+    feature_pull: int  # labeled enhancement, merged since the last session: a topic candidate
+    release: str  # a tag of example-org/support published since the last session
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -111,9 +118,11 @@ def seed_office_hours(world: World) -> OfficeHoursSeed:
     gh.add_project_field(board, "Status", "SINGLE_SELECT", STATUSES)
     snowflake, versioning, progress, discussed, pull, proposal = _topics(gh, board)
     stale, merged = _support_pulls(gh)
+    feature, release = _shipped(gh)
     return OfficeHoursSeed(
-        board, snowflake, versioning, progress, discussed, pull, proposal, stale, merged
-    )
+        board, snowflake, versioning, progress, discussed, pull, proposal, stale, merged,
+        feature, release,
+    )  # fmt: skip
 
 
 def _topics(gh: GitHubState, board: Project) -> list[int]:
@@ -152,3 +161,22 @@ def _support_pulls(gh: GitHubState) -> tuple[int, int]:
     with clock_at(gh, at(2026, 1, 10)):
         gh.merge_pull(SUPPORT, merged.number)
     return stale.number, merged.number
+
+
+def _shipped(gh: GitHubState) -> tuple[int, str]:
+    """Since the last session: a release and a merged feature; before it and a draft: not."""
+    feature = open_item(
+        gh, COMMUNITY, "Add a --dry-run flag to the loader", at(2026, 1, 9), body="Dry runs.",
+        labels=("enhancement",), author="alice", is_pull=True,
+    )  # fmt: skip
+    with clock_at(gh, at(2026, 1, 11)):
+        gh.merge_pull(COMMUNITY, feature.number)
+    with clock_at(gh, at(2025, 12, 15)):
+        gh.add_release(SUPPORT, "v1.3.0", "v1.3.0", author="dave")
+    with clock_at(gh, at(2026, 1, 12)):
+        release = gh.add_release(
+            SUPPORT, "v1.4.0", "Retries that respect Retry-After", author="dave"
+        )
+    with clock_at(gh, at(2026, 1, 13)):
+        gh.add_release(SUPPORT, "v1.5.0", "Next", author="dave", draft=True)
+    return feature.number, release.tag_name

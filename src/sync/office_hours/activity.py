@@ -13,7 +13,7 @@ from typing import Any
 
 from sync.config import Invitees
 from sync.github.client import GitHubClient
-from sync.office_hours.agenda import Person
+from sync.office_hours.agenda import Person, Shipped
 from sync.office_hours.board import parse_time
 
 _PAGE = "pageInfo { hasNextPage endCursor }"
@@ -24,7 +24,10 @@ query MergedPulls($owner: String!, $name: String!, $after: String) {{
     pullRequests(states: MERGED, first: 100, after: $after,
                  orderBy: {{field: UPDATED_AT, direction: DESC}}) {{
       {_PAGE}
-      nodes {{ number mergedAt updatedAt author {{ login }} }}
+      nodes {{
+        number title url mergedAt updatedAt author {{ login }}
+        labels(first: 50) {{ nodes {{ name }} }}
+      }}
     }}
   }}
 }}
@@ -36,7 +39,7 @@ query OpenPulls($owner: String!, $name: String!, $after: String) {{
     pullRequests(states: OPEN, first: 100, after: $after,
                  orderBy: {{field: CREATED_AT, direction: ASC}}) {{
       {_PAGE}
-      nodes {{ number createdAt author {{ login }} }}
+      nodes {{ id number createdAt author {{ login }} }}
     }}
   }}
 }}
@@ -48,7 +51,7 @@ query ProposalIssues($owner: String!, $name: String!, $labels: [String!], $after
     issues(states: OPEN, labels: $labels, first: 100, after: $after,
            orderBy: {{field: CREATED_AT, direction: ASC}}) {{
       {_PAGE}
-      nodes {{ number createdAt author {{ login }} labels(first: 50) {{ nodes {{ name }} }} }}
+      nodes {{ id number createdAt author {{ login }} labels(first: 50) {{ nodes {{ name }} }} }}
     }}
   }}
 }}
@@ -158,11 +161,24 @@ def _login(node: Mapping[str, Any]) -> str:
     return str((node.get("author") or {}).get("login") or "")
 
 
-def merged_authors(
+@dataclass(frozen=True, slots=True)
+class MergedPull:
+    """A pull request merged in a window: who, what, and its labels."""
+
+    repo: str
+    number: int
+    title: str
+    url: str
+    author: str
+    merged_at: datetime
+    labels: tuple[str, ...]
+
+
+def merged_pulls(
     gh: GitHubClient, repos: Iterable[str], since: datetime, until: datetime
-) -> list[str]:
-    """Authors of pull requests merged in [since, until), in the order they were merged."""
-    merged: list[tuple[datetime, str]] = []
+) -> list[MergedPull]:
+    """Pull requests merged in [since, until), in the order they were merged."""
+    merged: list[MergedPull] = []
     for repo in repos:
         what = f"read merged pull requests of {repo}"
         for node in _pages(gh, MERGED_PULLS_QUERY, _repo_vars(repo), "pullRequests", what):
@@ -170,8 +186,31 @@ def merged_authors(
                 break  # newest first, and a merge always bumps updatedAt
             at = parse_time(node["mergedAt"]) if node.get("mergedAt") else None
             if at is not None and since <= at < until:
-                merged.append((at, _login(node)))
-    return [login for _, login in sorted(merged)]
+                merged.append(_merged_pull(repo, node, at))
+    return sorted(merged, key=lambda pull: pull.merged_at)
+
+
+def _merged_pull(repo: str, node: Mapping[str, Any], at: datetime) -> MergedPull:
+    labels = tuple(n["name"] for n in (node.get("labels") or {}).get("nodes") or [] if n)
+    title, url = str(node.get("title") or ""), str(node.get("url") or "")
+    return MergedPull(repo, int(node["number"]), title, url, _login(node), at, labels)
+
+
+def merged_authors(
+    gh: GitHubClient, repos: Iterable[str], since: datetime, until: datetime
+) -> list[str]:
+    """Authors of pull requests merged in [since, until), in the order they were merged."""
+    return [pull.author for pull in merged_pulls(gh, repos, since, until)]
+
+
+def feature_pulls(pulls: Iterable[MergedPull], feature_labels: Iterable[str]) -> list[Shipped]:
+    """The merged pull requests carrying one of `feature_labels`, as topic candidates."""
+    wanted = {label.casefold() for label in feature_labels}
+    return [
+        Shipped("pull request", p.title, p.url, f"{p.repo}#{p.number}", p.author, p.merged_at)
+        for p in pulls
+        if any(label.casefold() in wanted for label in p.labels)
+    ]
 
 
 def invitee_candidates(
@@ -193,7 +232,8 @@ def _stale_pull_authors(
             if opened > cutoff:
                 break  # oldest first: the rest are younger still
             reason = f"pull request {repo}#{node['number']} open since {opened.date()}"
-            found.append((opened, Person(_login(node), reason)))
+            person = Person(_login(node), reason, repo, int(node["number"]), str(node["id"]))
+            found.append((opened, person))
     return [person for _, person in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -209,7 +249,8 @@ def _proposal_authors(gh: GitHubClient, repos: Sequence[str], config: Invitees) 
             names = [n["name"] for n in (node.get("labels") or {}).get("nodes") or [] if n]
             label = next((n for n in names if n.casefold() in wanted), names[0] if names else "")
             reason = f"proposal {repo}#{node['number']} labeled {label}"
-            found.append((parse_time(node["createdAt"]), Person(_login(node), reason)))
+            person = Person(_login(node), reason, repo, int(node["number"]), str(node["id"]))
+            found.append((parse_time(node["createdAt"]), person))
     return [person for _, person in sorted(found, key=lambda pair: pair[0])]
 
 

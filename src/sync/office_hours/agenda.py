@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sync.config import OfficeHoursConfig
+from sync.office_hours.calendar import calendar_link
 from sync.office_hours.schedule import Session
 
 TopicKind = Literal["issue", "pull request"]
@@ -56,6 +57,21 @@ class Person:
 
     login: str
     reason: str
+    repo: str = ""  # the pull request or proposal the reason names, when there is one
+    number: int = 0
+    node_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shipped:
+    """A topic candidate from what shipped: a release, or a merged feature pull request."""
+
+    kind: Literal["release", "pull request"]
+    title: str
+    url: str
+    ref: str  # owner/repo#number, or owner/repo@tag for a release
+    author: str
+    at: dt.datetime  # published or merged
 
 
 def escape_markdown(text: str) -> str:
@@ -90,6 +106,7 @@ def build_context(
     topics: Sequence[Topic],
     merged_pr_authors: Sequence[str],
     invitee_candidates: Sequence[Person],
+    shipped: Sequence[Shipped] = (),
 ) -> dict[str, Any]:
     """The values the agenda template shows for `session`, escaped for Markdown."""
     rows = _topic_rows(config, topics)
@@ -112,11 +129,15 @@ def build_context(
         "overrun_minutes": max(0, planned - config.schedule.duration_minutes),
         "contributors": _contributors(topics, merged_pr_authors),
         "recording_notice": config.recording_notice,
+        "recording_consent_url": _safe_url(config.recording_consent_url or ""),
+        "meeting_url": _safe_url(config.meeting_url or ""),
+        "calendar_url": _safe_url(calendar_link(config, session)),
         "min_topics": config.min_topics,
         "short_of_topics": short,
         "missing_topics": max(0, config.min_topics - len(rows)),
         "topic_label": code_span(config.topic_label),
         "invitees": _invitees(invitee_candidates) if short else [],
+        "candidates": shipped_rows(shipped) if short else [],
         "needs_community": [row for row in rows if row["needs_community"]],
         "community_label": code_span(config.escalation.community_label),
     }
@@ -183,6 +204,20 @@ def _contributors(topics: Sequence[Topic], merged_pr_authors: Sequence[str]) -> 
     return [_mention(login) for login in _unique_people(logins)]
 
 
+def shipped_rows(shipped: Sequence[Shipped]) -> list[dict[str, str]]:
+    """Topic candidates from what shipped, one line each: link, ref, author and date."""
+    return [
+        {
+            "kind": item.kind,
+            "link": _link(escape_table_cell(item.title) or escape_table_cell(item.ref), item.url),
+            "ref": escape_table_cell(item.ref),
+            "author": _person_or_app(item.author),
+            "date": item.at.date().isoformat(),
+        }
+        for item in shipped
+    ]
+
+
 def _invitees(candidates: Sequence[Person]) -> list[dict[str, str]]:
     """Suggested invitees, people only, each once with the first reason given."""
     first: dict[str, Person] = {}
@@ -202,6 +237,13 @@ def _unique_people(logins: Iterable[str]) -> list[str]:
         if not is_bot(login):
             seen.setdefault(_login_key(login), login.strip().removeprefix("@"))
     return list(seen.values())
+
+
+def _person_or_app(login: str) -> str:
+    """A person as a mention; an app or an unknown author by name only (never pinged)."""
+    if not login.strip():
+        return "(unknown)"
+    return escape_table_cell(login) if is_bot(login) else _mention(login)
 
 
 def _login_key(login: str) -> str:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sync.config import Config, OfficeHoursConfig, Schedule
 from sync.github.client import GitHubClient
-from sync.office_hours.activity import invitee_candidates, merged_authors
-from sync.office_hours.agenda import build_context
+from sync.office_hours.activity import (
+    MergedPull,
+    feature_pulls,
+    invitee_candidates,
+    merged_pulls,
+)
+from sync.office_hours.agenda import Person, Shipped, build_context
 from sync.office_hours.board import Board, Card, find_board, read_cards, up_next
+from sync.office_hours.releases import releases_published
 from sync.office_hours.render import render_agenda
 from sync.office_hours.schedule import Session, session_at
 
@@ -22,6 +28,8 @@ class Gathered:
     board: Board
     cards: list[Card]
     agenda: str
+    invitees: list[Person] = field(default_factory=list)  # when short of topics
+    shipped: list[Shipped] = field(default_factory=list)  # topic candidates, when short
 
 
 def repositories(config: Config) -> list[str]:
@@ -55,9 +63,24 @@ def gather(
         if card.topic is None:
             warn(f'{card.name} in "{board.up_next}" is left out of the agenda: make it an issue')
     topics = [card.topic for card in cards if card.topic]
-    merged = merged_authors(gh, repos, *merged_window(config.schedule, session))
+    window = merged_window(config.schedule, session)
+    merged = merged_pulls(gh, repos, *window)
     short = len(topics) < config.min_topics
     invitees = invitee_candidates(gh, repos, now, config.invitees) if short else []
-    context = build_context(config, session, topics, merged, invitees)
+    shipped = _shipped(gh, config, repos, window, merged) if short else []
+    authors = [pull.author for pull in merged]
+    context = build_context(config, session, topics, authors, invitees, shipped)
     agenda = render_agenda(context, config.template)
-    return Gathered(board, [card for card in cards if card.topic], agenda)
+    return Gathered(board, [card for card in cards if card.topic], agenda, invitees, shipped)
+
+
+def _shipped(
+    gh: GitHubClient,
+    config: OfficeHoursConfig,
+    repos: Sequence[str],
+    window: tuple[datetime, datetime],
+    merged: Sequence[MergedPull],
+) -> list[Shipped]:
+    """Releases published in the window, then feature pull requests merged in it."""
+    releases = releases_published(gh, repos, *window)
+    return releases + feature_pulls(merged, config.feature_labels)

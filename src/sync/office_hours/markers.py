@@ -7,6 +7,7 @@ escalation by another marker; a grooming comment and an escalation issue carry t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 _PREFIX = "<!-- community-sync:office-hours"
@@ -35,6 +36,21 @@ def grooming(session: date) -> str:
     return f"{_PREFIX}-grooming session={session.isoformat()} -->"
 
 
+def invitation(session: date) -> str:
+    """Carried by the comment inviting an author to bring their work to the session."""
+    return f"{_PREFIX}-invitation session={session.isoformat()} -->"
+
+
+def reminded(session: date) -> str:
+    """Recorded in the agenda issue once the session's Slack reminder went out."""
+    return f"{_PREFIX}-reminded session={session.isoformat()} -->"
+
+
+def discussed(session: date) -> str:
+    """Carried by the comment telling a topic's author it was discussed at the session."""
+    return f"{_PREFIX}-discussed session={session.isoformat()} -->"
+
+
 def agenda_body(session: date, agenda: str, previous: str | None = None) -> str:
     """The issue body with `agenda` in the owned region; the rest of `previous` is kept."""
     region = f"{agenda_start(session)}\n{agenda.strip()}\n{AGENDA_END}"
@@ -61,3 +77,18 @@ def normalize(body: str) -> str:
 def same_body(a: str, b: str) -> bool:
     """Whether two bodies differ only in line ends and surrounding whitespace."""
     return normalize(a).strip() == normalize(b).strip()
+
+
+_RECORDING = re.compile(
+    r"^[ \t>*_-]*recording[*_]*:[*_]*[ \t]*<?(https?://[^\s<>]+?)>?[ \t]*$", re.I | re.M
+)
+
+
+def recording_url(session: date, body: str) -> str | None:
+    """The URL of the last `Recording: URL` line a person wrote in the agenda issue, if any."""
+    text = normalize(body)
+    before, _, rest = text.partition(agenda_start(session))
+    _, found, after = rest.partition(AGENDA_END)
+    people = before + (after if found else "")  # the bot's own region never counts
+    urls = _RECORDING.findall(people)
+    return str(urls[-1]) if urls else None

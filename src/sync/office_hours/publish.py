@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 
 from sync.config import OfficeHoursConfig
 from sync.github.client import GitHubClient
 from sync.office_hours import markers, notices
+from sync.office_hours.agenda import Person, Shipped
 from sync.office_hours.board import Card
 from sync.office_hours.schedule import Session
 from sync.office_hours.session_issues import (
@@ -25,6 +27,7 @@ from sync.office_hours.session_issues import (
     create_issue,
     edit_body,
     find_session_issues,
+    lookup_since,
 )
 from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
@@ -38,11 +41,18 @@ class Publication:
     session: Session
     agenda: str
     cards: Sequence[Card]
+    invitees: Sequence[Person] = ()  # suggested when short of topics
+    shipped: Sequence[Shipped] = ()  # topic candidates, when short of topics
 
     @property
     def title(self) -> str:
         """The agenda issue's title."""
         return f"Office hours {self.session.date.isoformat()}"
+
+    @property
+    def since(self) -> datetime:
+        """Issues of this session were last updated no earlier than this."""
+        return lookup_since(self.config.schedule, self.session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +63,21 @@ class Published:
     issue: IssueRef | None  # None only in a dry run that would create it
     escalation: str  # "none", "slack", "issue", or "already sent"
     groomed: int
+    invited: int = 0
 
 
 def publish(
     gh: GitHubClient, pub: Publication, slack: SlackWebhook | None, writes: Writes
 ) -> Published:
     """Create or refresh the agenda issue, escalate once, ask for grooming once per topic."""
-    found = find_session_issues(gh, pub.config.repository, pub.session.date, pub.title)
+    found = find_session_issues(gh, pub.config.repository, pub.session.date, pub.title, pub.since)
     issue, action = _write_agenda(gh, pub, found.agenda, writes)
     escalation = _escalate(gh, pub, issue, found, slack, writes)
     if escalation in ("slack", "issue") and issue is not None:
         issue = _record_escalation(gh, pub, issue, writes)
     groomed = _groom(gh, pub, issue, writes)
-    return Published(action, issue, escalation, groomed)
+    invited = _invite(gh, pub, issue, writes) if pub.config.invitees.invite else 0
+    return Published(action, issue, escalation, groomed, invited)
 
 
 def _write_agenda(
@@ -76,7 +88,9 @@ def _write_agenda(
     if existing is None:
         body, marker = markers.agenda_body(day, pub.agenda), markers.agenda_start(day)
         line = f'create issue "{pub.title}" in {repo}'
-        created = writes.apply(line, lambda: create_issue(gh, repo, pub.title, body, marker))
+        created = writes.apply(
+            line, lambda: create_issue(gh, repo, pub.title, body, marker, pub.since)
+        )
         return created, "created"
     body = markers.agenda_body(day, pub.agenda, existing.body)
     if markers.same_body(body, existing.body):
@@ -95,7 +109,7 @@ def _escalate(
     writes: Writes,
 ) -> str:
     """Raise the session's concern once: to Slack, else as an issue labeled `issue_label`."""
-    concern = notices.concern(pub.config, [c.topic for c in pub.cards if c.topic])
+    concern = notices.concern(pub.config, [c.topic for c in pub.cards if c.topic], pub.shipped)
     if concern is None:
         return "none"
     recorded = issue is not None and markers.escalated(pub.session.date) in issue.body
@@ -117,7 +131,10 @@ def _escalation_issue(gh: GitHubClient, pub: Publication, body: str, writes: Wri
     label = config.escalation.issue_label
     marker = markers.escalation_issue(pub.session.date)
     line = f'create issue "{title}" in {config.repository} labeled {label}'
-    writes.apply(line, lambda: create_issue(gh, config.repository, title, body, marker, [label]))
+    writes.apply(
+        line,
+        lambda: create_issue(gh, config.repository, title, body, marker, pub.since, [label]),
+    )
 
 
 def _record_escalation(
@@ -142,4 +159,21 @@ def _groom(gh: GitHubClient, pub: Publication, issue: IssueRef | None, writes: W
         body = notices.grooming_comment(pub.config, pub.session, topic, url)
         line = f"comment on {topic.ref}: ask for its description to be groomed"
         writes.apply(line, partial(comment, gh, topic.repo, topic.number, body, ids[topic.ref]))
+    return len(todo)
+
+
+def _invite(gh: GitHubClient, pub: Publication, issue: IssueRef | None, writes: Writes) -> int:
+    """Invite suggested invitees on their pull request or proposal: once a session, capped."""
+    people = notices.to_invite(pub.invitees)
+    if not people:
+        return 0
+    marker = markers.invitation(pub.session.date)
+    done = commented(gh, [p.node_id for p in people], marker)
+    room = max(0, pub.config.invitees.max_per_session - len(done))
+    todo = [p for p in people if p.node_id not in done][:room]
+    url = issue.url if issue else None
+    for person in todo:
+        body = notices.invitation_comment(pub.config, pub.session, person, url)
+        line = f"comment on {person.repo}#{person.number}: invite @{person.login} to the session"
+        writes.apply(line, partial(comment, gh, person.repo, person.number, body, person.node_id))
     return len(todo)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from sync.office_hours import activity, board, session_issues
+from sync.office_hours import activity, board, releases, session_issues
 
-QUERIES: dict[str, str] = {**board.QUERIES, **activity.QUERIES, **session_issues.QUERIES}
+QUERIES: dict[str, str] = {
+    **board.QUERIES,
+    **activity.QUERIES,
+    **session_issues.QUERIES,
+    **releases.QUERIES,
+}

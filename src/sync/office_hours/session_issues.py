@@ -1,26 +1,32 @@
 """The issues and comments a session's publish writes, found again by their hidden markers.
 
 The agenda issue is found by the marker with the session's date, open or closed, so a session
-never gets a second one. Issues are scanned newest first and the scan stops at the agenda
-issue: once it exists, a run reads one page. Writes go through REST (PyGithub); a create that
-may or may not have happened looks again before it is sent a second time.
+never gets a second one. Only issues updated since the session's lookup bound are read (GitHub's
+`filterBy: {since}`), newest first, and the scan stops at the agenda issue: a repository with
+thousands of old issues costs one page. The bound is the earlier of the session's prepare
+window and the previous session's start, so an agenda issue published early with `--force`
+after the previous session is still found; one published earlier than that is found once
+anyone edits or comments on it (both bump its update time). Writes go through REST (PyGithub);
+a create that may or may not have happened looks again before it is sent a second time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from sync.config import OfficeHoursConfig, Schedule
 from sync.github.client import GitHubClient
 from sync.office_hours import markers
+from sync.office_hours.schedule import Session, prepare_window_opens, session_at
 
 SESSION_ISSUES_QUERY = """
-query SessionIssues($owner: String!, $name: String!, $after: String) {
+query SessionIssues($owner: String!, $name: String!, $since: DateTime!, $after: String) {
   repository(owner: $owner, name: $name) {
-    issues(states: [OPEN, CLOSED], first: 100, after: $after,
+    issues(states: [OPEN, CLOSED], first: 100, after: $after, filterBy: {since: $since},
            orderBy: {field: CREATED_AT, direction: DESC}) {
       pageInfo { hasNextPage endCursor }
       nodes { id number title url state body }
@@ -31,11 +37,34 @@ query SessionIssues($owner: String!, $name: String!, $after: String) {
 
 TOPIC_COMMENTS_QUERY = """
 query TopicComments($ids: [ID!]!) {
-  nodes(ids: $ids) { ... on Issue { id comments(last: 100) { nodes { body } } } }
+  nodes(ids: $ids) {
+    ... on Issue { id comments(last: 100) { nodes { body } } }
+    ... on PullRequest { id comments(last: 100) { nodes { body } } }
+  }
 }
 """
 
-QUERIES = {"SessionIssues": SESSION_ISSUES_QUERY, "TopicComments": TOPIC_COMMENTS_QUERY}
+MARKED_COMMENTS_QUERY = """
+query MarkedComments($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Issue { id comments(last: 100) { nodes { id body } } }
+    ... on PullRequest { id comments(last: 100) { nodes { id body } } }
+  }
+}
+"""
+
+EDIT_COMMENT_MUTATION = """
+mutation EditComment($id: ID!, $body: String!) {
+  updateIssueComment(input: {id: $id, body: $body}) { issueComment { id } }
+}
+"""
+
+QUERIES = {
+    "SessionIssues": SESSION_ISSUES_QUERY,
+    "TopicComments": TOPIC_COMMENTS_QUERY,
+    "MarkedComments": MARKED_COMMENTS_QUERY,
+    "EditComment": EDIT_COMMENT_MUTATION,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +103,22 @@ def _issue_ref(repo: str, node: Mapping[str, Any]) -> IssueRef:
     )
 
 
-def _issue_nodes(gh: GitHubClient, repo: str) -> Iterator[Mapping[str, Any]]:
+def lookup_since(schedule: Schedule, session: Session) -> datetime:
+    """The oldest update time a session's agenda or escalation issue can have (see above)."""
+    previous = (
+        session_at(schedule, session.index - 1).start_utc
+        if session.index
+        else session.start_utc - timedelta(days=schedule.every_days)
+    )
+    return min(prepare_window_opens(schedule, session), previous)
+
+
+def _issue_nodes(gh: GitHubClient, repo: str, since: datetime) -> Iterator[Mapping[str, Any]]:
     owner, name = repo.split("/", 1)
     after: str | None = None
+    stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     while True:
-        variables = {"owner": owner, "name": name, "after": after}
+        variables = {"owner": owner, "name": name, "since": stamp, "after": after}
         data = gh.graphql(SESSION_ISSUES_QUERY, variables, what=f"read the issues of {repo}")
         found = (data.get("repository") or {}).get("issues") or {}
         yield from (node for node in found.get("nodes") or [] if node)
@@ -88,16 +128,19 @@ def _issue_nodes(gh: GitHubClient, repo: str) -> Iterator[Mapping[str, Any]]:
         after = page.get("endCursor")
 
 
-def find_session_issues(gh: GitHubClient, repo: str, session: date, title: str) -> SessionIssues:
+def find_session_issues(
+    gh: GitHubClient, repo: str, session: date, title: str, since: datetime
+) -> SessionIssues:
     """Find the session's agenda issue (and escalation issue), open or closed.
 
     The agenda issue is the one with the session's marker; failing that, one titled `title`
-    (say, opened by hand), which is adopted rather than duplicated.
+    (say, opened by hand), which is adopted rather than duplicated. Only issues updated at or
+    after `since` are read.
     """
     agenda_marker = markers.agenda_start(session)
     escalation_marker = markers.escalation_issue(session)
     escalation = titled = None
-    for node in _issue_nodes(gh, repo):
+    for node in _issue_nodes(gh, repo, since):
         body = str(node.get("body") or "")
         if escalation is None and escalation_marker in body:
             escalation = _issue_ref(repo, node)
@@ -108,23 +151,41 @@ def find_session_issues(gh: GitHubClient, repo: str, session: date, title: str) 
     return SessionIssues(titled, escalation)
 
 
+def find_agenda_issue(
+    gh: GitHubClient, config: OfficeHoursConfig, session: Session
+) -> IssueRef | None:
+    """The session's agenda issue, open or closed, where it exists."""
+    title = f"Office hours {session.date.isoformat()}"
+    since = lookup_since(config.schedule, session)
+    return find_session_issues(gh, config.repository, session.date, title, since).agenda
+
+
 def create_issue(
-    gh: GitHubClient, repo: str, title: str, body: str, marker: str, labels: Sequence[str] = ()
+    gh: GitHubClient,
+    repo: str,
+    title: str,
+    body: str,
+    marker: str,
+    since: datetime,
+    labels: Sequence[str] = (),
 ) -> IssueRef:
-    """Open an issue whose body holds `marker`; after an unclear failure, look before resending."""
+    """Open an issue whose body holds `marker`; after an unclear failure, look before resending.
+
+    The look reads issues updated since `since` (any time before this run will do).
+    """
     handle = gh.rest.get_repo(repo)
 
     def create() -> IssueRef:
         issue = handle.create_issue(title=title, body=body, labels=list(labels))
         return IssueRef(repo, issue.number, issue.html_url, issue.title, issue.body or "", True)
 
-    look = partial(find_marked, gh, repo, marker)
+    look = partial(find_marked, gh, repo, marker, since)
     return gh.call(create, what=f'create issue "{title}" in {repo}', idempotent=False, recover=look)
 
 
-def find_marked(gh: GitHubClient, repo: str, marker: str) -> IssueRef | None:
-    """The newest issue of `repo` whose body holds `marker`, open or closed."""
-    nodes = _issue_nodes(gh, repo)
+def find_marked(gh: GitHubClient, repo: str, marker: str, since: datetime) -> IssueRef | None:
+    """The newest issue of `repo` updated since `since` whose body holds `marker`."""
+    nodes = _issue_nodes(gh, repo, since)
     return next((_issue_ref(repo, n) for n in nodes if marker in (n.get("body") or "")), None)
 
 
@@ -135,7 +196,7 @@ def edit_body(gh: GitHubClient, issue: IssueRef, body: str) -> None:
 
 
 def commented(gh: GitHubClient, node_ids: Iterable[str], marker: str) -> set[str]:
-    """Which of the issues (node ids) have a comment holding `marker` among their last 100."""
+    """Which issues or pull requests (node ids) hold `marker` in one of their last 100 comments."""
     ids = list(dict.fromkeys(node_ids))
     found: set[str] = set()
     for start in range(0, len(ids), 50):
@@ -161,3 +222,34 @@ def comment(gh: GitHubClient, repo: str, number: int, body: str, recover_id: str
         return True
 
     gh.call(post, what=f"comment on {repo}#{number}", idempotent=False, recover=look)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedComment:
+    """A comment found by its marker: its node id and body."""
+
+    id: str
+    body: str
+
+
+def marked_comments(
+    gh: GitHubClient, node_ids: Iterable[str], marker: str
+) -> dict[str, MarkedComment]:
+    """For each issue or pull request (node id), its newest comment holding `marker`."""
+    ids = list(dict.fromkeys(node_ids))
+    found: dict[str, MarkedComment] = {}
+    for start in range(0, len(ids), 50):
+        batch = ids[start : start + 50]
+        data = gh.graphql(MARKED_COMMENTS_QUERY, {"ids": batch}, what="read topic comments")
+        for node in data.get("nodes") or []:
+            comments = ((node or {}).get("comments") or {}).get("nodes") or []
+            for item in comments:
+                if item and marker in str(item.get("body") or ""):
+                    found[str(node["id"])] = MarkedComment(str(item["id"]), str(item["body"]))
+    return found
+
+
+def edit_comment(gh: GitHubClient, comment_id: str, body: str) -> None:
+    """Replace a comment's body (it is idempotent: a retry writes the same)."""
+    variables = {"id": comment_id, "body": body}
+    gh.graphql(EDIT_COMMENT_MUTATION, variables, what=f"update comment {comment_id}")
