@@ -32,19 +32,26 @@ from sync.hours.model import (
     Expectation,
     Flag,
     LoggedTask,
+    Span,
 )
+from sync.hours.period import community_span, counted_hours, in_report
 from sync.hours.usage import format_hours, task_hours
 
 UNDER_USE_SHARE = 0.5
 UNDER_USE_AFTER = 0.25
 
 
-def expectation(community: Community, today: date) -> Expectation | None:
-    """The pro-rated hours expected by the end of ``today`` (None without contract or period)."""
-    period, contracted = community.period, community.contracted_hours
-    if period is None or contracted is None:
+def expectation(
+    community: Community, today: date, span: Span | None = None
+) -> Expectation | None:
+    """The pro-rated hours expected by the end of ``today`` within ``span`` (default: the
+    community's period containing today); None without a contract or a period."""
+    contracted = community.contracted_hours
+    if span is None and community.period is not None:
+        span = community.period.span(today)
+    if span is None or contracted is None:
         return None
-    start, end = period.span(today)
+    start, end = span
     period_days = (end - start).days + 1
     elapsed = min(max((today - start).days + 1, 0), period_days)
     return Expectation(elapsed, period_days, contracted * elapsed / period_days)
@@ -56,20 +63,26 @@ def summarize(
     hours_gid: str,
     today: date,
     named: Mapping[str, str | None] | None = None,
+    override: Span | None = None,
 ) -> CommunityHours:
-    """One community's hours and flags; ``named``: issue URL -> community key GitHub names."""
-    expected = expectation(community, today)
+    """One community's hours and flags within its period containing ``today`` (or within
+    ``override``, the ``--period``); ``named``: issue URL -> community key GitHub names."""
+    span = community_span(community, today, override)
+    expected = expectation(community, today, span)
     if tasks is None:
-        return CommunityHours(community, 0.0, expectation=expected, missing_task=True)
-    used = sum(task_hours(t.task, hours_gid) or 0.0 for t in tasks)
+        return CommunityHours(community, 0.0, expectation=expected, missing_task=True, span=span)
+    hours = {t.task.gid: counted_hours(t, hours_gid, span, today) for t in tasks}
+    shown = tuple(t for t in tasks if in_report(t, hours[t.task.gid], span, today))
+    used = round(sum(hours.values()), 2)
     flags = [
         *_optional(over_contract(community, used)),
         *_optional(under_using(used, expected, today)),
-        *no_hours(tasks, hours_gid),
-        *logged_both_ways(tasks, hours_gid),
-        *wrong_community(community, tasks, named or {}),
+        *no_hours(tasks, hours_gid, {t.task.gid for t in shown}),
+        *logged_both_ways(shown, hours_gid),
+        *wrong_community(community, shown, named or {}),
     ]
-    return CommunityHours(community, used, tuple(tasks), tuple(flags), expected)
+    counted = {t.task.gid: hours[t.task.gid] for t in shown}
+    return CommunityHours(community, used, shown, tuple(flags), expected, span=span, hours=counted)
 
 
 def over_contract(community: Community, used: float) -> Flag | None:
@@ -101,8 +114,11 @@ def under_using(used: float, expected: Expectation | None, today: date) -> Flag 
     )
 
 
-def no_hours(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
-    """Flag completed tasks with no hours logged either way, on them or below them."""
+def no_hours(
+    tasks: Sequence[LoggedTask], hours_gid: str, reported: set[str] | None = None
+) -> list[Flag]:
+    """Flag completed tasks (of those ``reported``) with no hours either way, on them or below
+    them; the flag names the assignee and links the issue."""
     by_gid = {t.task.gid: t.task for t in tasks}
     with_hours: set[str] = set()
     for logged in tasks:
@@ -115,11 +131,21 @@ def no_hours(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
     return [
         Flag(
             NO_HOURS,
-            f"{NO_HOURS}: {describe(t)} is completed with neither GitHub Hours nor actual time",
+            f"{NO_HOURS}: {describe(t, link=True)} is completed with neither GitHub Hours nor "
+            f"actual time; {assigned(t)}",
         )
         for t in tasks
-        if t.task.completed and t.task.gid not in with_hours
+        if t.task.completed
+        and t.task.gid not in with_hours
+        and (reported is None or t.task.gid in reported)
     ]
+
+
+def assigned(logged: LoggedTask) -> str:
+    """Who should add the hours: the GitHub login (from csh.users) or the Asana assignee."""
+    if logged.login:
+        return f"assignee: {logged.login}"
+    return f"assignee: {logged.assignee}" if logged.assignee else "no assignee"
 
 
 def logged_both_ways(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
@@ -159,11 +185,15 @@ def wrong_community(
     return flags
 
 
-def describe(logged: LoggedTask) -> str:
-    """How a flag names a task: its gid and name, and its issue when it mirrors one."""
+def describe(logged: LoggedTask, *, link: bool = False) -> str:
+    """How a flag names a task: its gid and name, and its issue when it mirrors one (with
+    the issue's URL when ``link``)."""
     text = f'task {logged.task.gid} "{logged.task.name}"'
     url = logged.task.github_url
-    return f"{text} ({issue_ref(url)})" if url else text
+    if not url:
+        return text
+    ref = issue_ref(url)
+    return f"{text} ({ref}, {url})" if link and ref != url else f"{text} ({ref})"
 
 
 def issue_ref(url: str) -> str:
