@@ -142,9 +142,7 @@ def test_every_flag_of_the_fixture() -> None:
         'no hours: task 5 "Task 5" is completed with neither GitHub Hours nor actual time; '
         "no assignee"
     )
-    assert messages[2].startswith(
-        f'no hours: task 10 "Task 10" (example-org/support#5, {ISSUES}5)'
-    )
+    assert messages[2].startswith(f'no hours: task 10 "Task 10" (example-org/support#5, {ISSUES}5)')
     assert messages[3] == (
         'logged both ways: task 6 "Task 6" (example-org/support#3) has 3 GitHub Hours and '
         "2 hours of actual time; only the GitHub Hours count"

@@ -258,8 +258,9 @@ class AsanaState:
         """Log ``minutes`` on a task for a day; its ``actual_time_minutes`` is the sum."""
         task = self.tasks[task_gid]
         project = task.projects[0] if len(task.projects) == 1 else None
-        entry = TimeEntry(self.new_gid(), task_gid, minutes, entered_on, user or self.me,
-                          self.clock(), project)
+        entry = TimeEntry(
+            self.new_gid(), task_gid, minutes, entered_on, user or self.me, self.clock(), project
+        )
         self.time_entries[entry.gid] = entry
         task.actual_time_minutes = sum(
             e.duration_minutes for e in self.time_entries.values() if e.task == task_gid

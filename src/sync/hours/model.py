@@ -41,6 +41,8 @@ class Flag:
 
     kind: str  # one of FLAG_KINDS
     message: str  # plain text, starting with the kind
+    url: str | None = None  # the issue the message names (and quotes), if any
+    subject: str = ""  # what it is about (a task gid; empty: the community), for "new" flags
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,4 @@ def in_report(logged: LoggedTask, hours: float, span: Span | None, today: date) 
 
 def needs_entries(tasks: Sequence[LoggedTask], hours_gid: str) -> list[LoggedTask]:
     """The tasks whose hours are Asana actual time, so their entries must be read."""
-    return [
-        t for t in tasks if t.task.actual_time_minutes and github_hours(t, hours_gid) is None
-    ]
+    return [t for t in tasks if t.task.actual_time_minutes and github_hours(t, hours_gid) is None]

@@ -41,9 +41,7 @@ UNDER_USE_SHARE = 0.5
 UNDER_USE_AFTER = 0.25
 
 
-def expectation(
-    community: Community, today: date, span: Span | None = None
-) -> Expectation | None:
+def expectation(community: Community, today: date, span: Span | None = None) -> Expectation | None:
     """The pro-rated hours expected by the end of ``today`` within ``span`` (default: the
     community's period containing today); None without a contract or a period."""
     contracted = community.contracted_hours
@@ -133,6 +131,8 @@ def no_hours(
             NO_HOURS,
             f"{NO_HOURS}: {describe(t, link=True)} is completed with neither GitHub Hours nor "
             f"actual time; {assigned(t)}",
+            url=t.task.github_url,
+            subject=t.task.gid,
         )
         for t in tasks
         if t.task.completed
@@ -161,6 +161,7 @@ def logged_both_ways(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
                     f"{LOGGED_BOTH_WAYS}: {describe(logged)} has {format_hours(github)} "
                     f"GitHub Hours and {format_hours(minutes / 60)} hours of actual time; "
                     "only the GitHub Hours count",
+                    subject=logged.task.gid,
                 )
             )
     return flags
@@ -180,6 +181,7 @@ def wrong_community(
                     WRONG_COMMUNITY,
                     f"{WRONG_COMMUNITY}: {describe(logged)} is filed under {community.name} "
                     f"but its issue names {other}",
+                    subject=logged.task.gid,
                 )
             )
     return flags
