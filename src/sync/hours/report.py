@@ -1,15 +1,17 @@
 """Each community's hours against its contract, and the flags a person should look at. Pure.
 
 - Hours used: the sum over every task below the community's CSH task (at any depth) of its
-  GitHub Hours, or of its Asana actual time where it has no GitHub Hours.
+  GitHub Hours, or of its Asana actual time where it has no GitHub Hours, counted within the
+  period (see :mod:`sync.hours.period`: entries by their day, GitHub Hours by completion).
 - Expected by today: the contracted hours pro-rated linearly over the period, counting today
   as elapsed: ``contracted * elapsed_days / period_days`` with both ends of the period
   included, 0 before the period starts and all of it from its last day on.
 - "over contract": more hours used than contracted.
 - "under-using": less than half (UNDER_USE_SHARE) of the hours expected by today, once a
   quarter (UNDER_USE_AFTER) of the period has passed; before that, too little is known.
-- "no hours": a completed task with neither GitHub Hours nor actual time, on itself or on any
-  task below it (a parent whose sub-issues carry the hours is fine).
+- "no hours": a task completed in the period with neither GitHub Hours nor actual time, on
+  itself or on any task below it (a parent whose sub-issues carry the hours is fine); the flag
+  names the assignee and links the issue.
 - "logged both ways": a task with GitHub Hours and actual time; only the GitHub Hours count.
 - "wrong community": a task directly under the community's CSH task whose GitHub issue names
   another configured community (board field, ``community:<key>`` label or the form's answer).
