@@ -18,7 +18,9 @@ from sync.hours.model import CommunityHours, Flag, Span
 
 _PREFIX = "<!-- community-sync:hours"
 TEAM_REPORT = f"{_PREFIX}-team-report -->"
-"""Carried by the team's report issue (and, with a Slack team report, by its record issue)."""
+"""Carried by the team's report issue."""
+TEAM_RECORD = f"{_PREFIX}-team-record -->"
+"""Carried by the issue that records what a Slack team report announced."""
 ASK_FOR_HOURS = f"{_PREFIX}-ask -->"
 """Opens the one comment that asks an assignee to add the hours of a completed issue."""
 _ANNOUNCED = re.compile(rf"{re.escape(_PREFIX)}-announced ids=([0-9a-f,]*) -->")

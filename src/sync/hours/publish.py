@@ -94,16 +94,21 @@ class Publisher:
         flags: Sequence[announce.TeamFlag],
         record_repo: str,
     ) -> str:
-        found = self._find(record_repo, announce.TEAM_REPORT)
+        if not record_repo:
+            raise UsageError(
+                "--publish: a Slack team report keeps its record in an issue of the first of "
+                "github.repositories: set github.repositories or GITHUB_REPOSITORY"
+            )
+        found = self._find(record_repo, announce.TEAM_RECORD)
         fresh = announce.new_flags(flags, found.body if found else "")
         text = team_text(rows, fresh)
         action = self._slack(str(report.slack_webhook_env), text, "team report")
         body = (
-            f"{announce.TEAM_REPORT}\nThe record of the CSH flags community-sync has announced "
+            f"{announce.TEAM_RECORD}\nThe record of the CSH flags community-sync has announced "
             f"to the team in Slack. Kept up to date by `hours --publish`; do not delete.\n\n"
             f"{announce.record(f.id for f in flags)}\n"
         )
-        _, made = self._upsert(record_repo, found, announce.TEAM_REPORT, RECORD_TITLE, body)
+        _, made = self._upsert(record_repo, found, announce.TEAM_RECORD, RECORD_TITLE, body)
         if found is None and made is not None and not self.dry_run:
             self._close(made)
         return action
