@@ -120,6 +120,13 @@ def test_json_and_csv_carry_the_rows_figures() -> None:
     assert community["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
     assert [f["kind"] for f in community["flags"]] == [f.kind for f in uni.flags]
     assert sum(t["hours"] for t in community["tasks"]) == pytest.approx(15.75)
+    free = summarize(
+        Community("free", "Free", "700"), [task("1", parent="700", minutes=30)], HOURS, MIDDLE
+    )
+    [loose] = json.loads(report_json([free], MIDDLE))["communities"]
+    assert loose["period"] is None and loose["contracted_hours"] is None
+    assert loose["share_used"] is None and loose["expected_hours"] is None
+    assert loose["tasks"] == [{"issue": None, "url": None, "hours": 0.5, "completed": False}]
     rows = list(csv.reader(io.StringIO(report_csv([uni]))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == len(uni.tasks) + 1
