@@ -30,7 +30,8 @@ def test_escaping_follows_the_runner_rules() -> None:
 def test_annotation_in_actions_and_plain_outside(tmp_path: Path) -> None:
     rt = runtime(tmp_path)
     rt.error("line one\nline two", title="Bad: config, really")
-    assert rt.stdout.getvalue() == (  # type: ignore[attr-defined]
+    assert rt.stdout.getvalue() == ""  # type: ignore[attr-defined]
+    assert rt.stderr.getvalue() == (  # type: ignore[attr-defined]
         "::error title=Bad%3A config%2C really::line one%0Aline two\n"
     )
     plain = runtime(tmp_path, actions=False)
@@ -45,8 +46,8 @@ def test_secrets_are_masked_and_scrubbed(tmp_path: Path) -> None:
     rt.set_output("x", "s3cr3t-token")
     rt.summary("s3cr3t-token")
     out = rt.stdout.getvalue()  # type: ignore[attr-defined]
-    assert out.startswith("::add-mask::s3cr3t-token\n")
-    assert out.endswith("token is ***\n")
+    assert rt.stderr.getvalue() == "::add-mask::s3cr3t-token\n"  # type: ignore[attr-defined]
+    assert out == "token is ***\n"  # stdout holds results alone
     assert "s3cr3t" not in (tmp_path / "out").read_text()
     assert "s3cr3t" not in (tmp_path / "summary").read_text()
 

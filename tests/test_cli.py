@@ -160,10 +160,11 @@ class Cli:
 
 def assert_clean(result: Result, env: dict[str, str], *, verbose: bool) -> None:
     """No traceback (unless -v) and no token anywhere, except in Actions' own mask commands."""
-    stdout = "\n".join(
-        line for line in result.stdout.splitlines() if not line.startswith("::add-mask::")
+    stdout, stderr = (
+        "\n".join(line for line in text.splitlines() if not line.startswith("::add-mask::"))
+        for text in (result.stdout, result.stderr)
     )
-    everything = "\n".join([stdout, result.stderr, result.output, result.summary])
+    everything = "\n".join([stdout, stderr, result.output, result.summary])
     if not verbose:
         assert TRACEBACK not in everything
     tokens = [env.get(n, "").strip() for n in ("GITHUB_TOKEN", "ASANA_TOKEN", "ASANA_ACCESS_TOKEN")]
@@ -236,7 +237,7 @@ def test_bad_usage_in_actions_is_annotated(cli: Cli) -> None:
     result = cli.run(IN_PROCESS, ["issue", "--no-such-option"], cli.env(actions=True))
 
     assert result.code == 2
-    assert re.search(r"^::error title=Usage error::.*--no-such-option", result.stdout, re.M)
+    assert re.search(r"^::error title=Usage error::.*--no-such-option", result.stderr, re.M)
     assert "--no-such-option" in result.summary
 
 
@@ -290,12 +291,12 @@ def test_config_error_in_actions_is_an_annotation_and_in_the_summary(cli: Cli) -
 
     assert result.code == 2
     message = f"{cli.config}:{line}: {key}: unknown key 'projekt'"
-    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("::error")]
     assert len(errors) == 1
     assert errors[0].startswith(f"::error title=Configuration error::{escape_data(message)}")
     assert message in result.summary
     assert "Configuration error" in result.summary
-    assert "error:" not in result.stderr
+    assert not re.search(r"^error:", result.stderr, re.M)  # the annotation, not a plain line
 
 
 @pytest.mark.parametrize("how", [IN_PROCESS, CONSOLE])
@@ -358,7 +359,7 @@ def test_success_in_actions_prints_no_token(cli: Cli, how: str) -> None:
     assert f"Mirrored via {how}" in result.stdout
     assert "created" in result.summary
     # The only place a token may appear is the runner's own mask command, which hides it.
-    masks = [line for line in result.stdout.splitlines() if line.startswith("::add-mask::")]
+    masks = [line for line in result.stderr.splitlines() if line.startswith("::add-mask::")]
     assert masks == [f"::add-mask::{GITHUB_TOKEN}", f"::add-mask::{ASANA_TOKEN}"]
 
 
@@ -377,7 +378,7 @@ def test_a_token_pasted_with_its_newline_is_not_leaked_by_sdk_errors(
 
     # What matters is checked by cli.run: no token (nor part of one), no traceback.
     assert result.code in (0, 1), result
-    assert f"::add-mask::{token}\n" in result.stdout  # the stripped core is masked too
+    assert f"::add-mask::{token}\n" in result.stderr  # the stripped core is masked too
 
 
 def test_bad_credentials_fail_with_exit_1_naming_the_variable(cli: Cli) -> None:
@@ -467,7 +468,7 @@ def test_api_failure_after_retries_exits_1_with_an_annotation(cli: Cli) -> None:
     result = cli.run(IN_PROCESS, cli.issue_argv(event), cli.env(actions=True))
 
     assert result.code == 1
-    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("::error")]
     assert len(errors) == 1
     assert errors[0].startswith("::error title=API failure::Asana API error 503: ")
     assert "gave up after 6 attempts" in errors[0]
@@ -486,7 +487,7 @@ def test_api_failure_without_retry_exits_1_with_asanas_message(cli: Cli, how: st
 
     assert result.code == 1
     expected = "::error title=API failure::Asana API error 403: You do not have access"
-    assert any(line.startswith(expected) for line in result.stdout.splitlines())
+    assert any(line.startswith(expected) for line in result.stderr.splitlines())
 
 
 # -- unexpected errors -----------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """No token ever leaks: every command, on success and on every failure path, with distinctive
 tokens and a distinctive Slack webhook URL.
 
-Each run is checked everywhere a secret could surface: stdout (except the ``::add-mask::``
-lines Actions needs), stderr, the step summary, GITHUB_OUTPUT, ``--output`` files, tracebacks
+Each run is checked everywhere a secret could surface: stdout, stderr (except the ``::add-mask::``
+lines Actions needs), the step summary, GITHUB_OUTPUT, ``--output`` files, tracebacks
 (``-v``), and every request body sent to GitHub, Asana and Slack. Not only the whole secret:
 no 12-character piece of one may appear, so a truncated or partly quoted token fails too.
 Failures are forced through the SDKs: 401s, 5xx after retries, APIs that echo the token in
@@ -150,13 +150,14 @@ def leaks(text: str) -> list[str]:
 
 def assert_no_leak(s: Secrets, result: Result, files: tuple[Path, ...] = ()) -> None:
     """No secret in anything the run printed, wrote, or sent; no traceback unless -v."""
-    stdout = "\n".join(
-        line for line in result.stdout.splitlines() if not line.startswith("::add-mask::")
+    stdout, stderr = (
+        "\n".join(line for line in text.splitlines() if not line.startswith("::add-mask::"))
+        for text in (result.stdout, result.stderr)
     )
     written = [f.read_text(encoding="utf-8") for f in files if f.exists()]
     places = {
         "stdout": stdout,
-        "stderr": result.stderr,
+        "stderr": stderr,
         "step summary": result.summary,
         "GITHUB_OUTPUT": "\n".join(f"{k}={v}" for k, v in result.outputs.items()),
         "--output files": "\n".join(written),
@@ -165,9 +166,9 @@ def assert_no_leak(s: Secrets, result: Result, files: tuple[Path, ...] = ()) -> 
     found = {place: leaks(text) for place, text in places.items() if leaks(text)}
     assert found == {}, found
     if result.code != 0:
-        annotations = [x for x in result.stdout.splitlines() if x.startswith("::error")]
-        assert len(annotations) == 1, result.stdout
-    masks = [x for x in result.stdout.splitlines() if x.startswith("::add-mask::")]
+        annotations = [x for x in result.stderr.splitlines() if x.startswith("::error")]
+        assert len(annotations) == 1, result.stderr
+    masks = [x for x in result.stderr.splitlines() if x.startswith("::add-mask::")]
     assert all(x[len("::add-mask::") :].strip() for x in masks)
 
 
@@ -344,7 +345,7 @@ def test_every_secret_in_the_environment_is_masked_in_actions(secrets: Secrets) 
 
     masks = {
         x.removeprefix("::add-mask::")
-        for x in result.stdout.splitlines()
+        for x in result.stderr.splitlines()
         if x.startswith("::add-mask::")
     }
     assert masks == {GITHUB_TOKEN, ASANA_TOKEN, s.slack_url(), SLACK_SECRET}

@@ -1,6 +1,8 @@
 """GitHub Actions I/O: the event file, outputs, step summary, annotations, masking and groups.
 
 Outside Actions (``GITHUB_ACTIONS`` unset) annotations print as plain ``warning: ...`` lines.
+Workflow commands (``::add-mask::``, annotations) go to stderr, which the runner reads as it
+reads stdout, so that stdout carries a command's document alone (``hours --format json``).
 Every secret registered with :meth:`Runtime.add_secret` is masked in Actions and scrubbed from
 everything this module writes.
 """
@@ -57,7 +59,7 @@ class Runtime:
             return
         self.secrets.append(value)
         if self.in_actions:
-            self.stdout.write(f"::add-mask::{value}\n")
+            self.command(f"::add-mask::{value}")
 
     def scrub(self, text: str) -> str:
         """Replace every registered secret in text by ``***``."""
@@ -83,14 +85,18 @@ class Runtime:
         if self.verbose:
             self.stderr.write(self.scrub(text) + "\n")
 
+    def command(self, line: str) -> None:
+        """Write one workflow command line (to stderr: stdout is for results alone)."""
+        self.stderr.write(line + "\n")
+        self.stderr.flush()
+
     # -- annotations -----------------------------------------------------------------------
     def annotate(self, level: str, message: str, title: str | None = None) -> None:
         """Emit an ``::error``/``::warning``/``::notice`` annotation (plain text outside)."""
         message = self.scrub(message)
         if self.in_actions:
             props = f" title={escape_property(self.scrub(title))}" if title else ""
-            self.stdout.write(f"::{level}{props}::{escape_data(message)}\n")
-            self.stdout.flush()
+            self.command(f"::{level}{props}::{escape_data(message)}")
         else:
             self.stderr.write(f"{level}: {message}\n")
             self.stderr.flush()
@@ -106,6 +112,7 @@ class Runtime:
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
         """Fold the lines printed inside into a collapsible group in Actions logs."""
+        # On stdout, with the lines they fold: the runner does not keep two streams in order.
         if self.in_actions:
             self.stdout.write(f"::group::{escape_data(self.scrub(title))}\n")
         try:

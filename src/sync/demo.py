@@ -159,6 +159,15 @@ def hours_steps(demo: Demo) -> None:
     demo.run("hours")
     demo.say("\n== 9. The report sent back to Other College")
     demo.run("hours", "--community", "other-college")
+    publish_steps(demo)
+
+
+def publish_steps(demo: Demo) -> None:
+    """Hours as data, and the reports delivered: an issue per period, the team's report with
+    its new flags told once, and one ask for the hours of a completed issue without any."""
+    from sync.demo_hours import publish_steps as steps
+
+    steps(demo)
 
 
 def check_steps(demo: Demo) -> None:

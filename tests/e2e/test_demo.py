@@ -30,6 +30,9 @@ def test_the_whole_demo_runs_as_a_user_runs_it() -> None:
         "update task 1209000000000022: GitHub Hours 2 -> 3.5",
         "  writes: 0",
         "| Other College (`other-college`) | 11.5 | 10 | 115% |",
+        "community,issue,url,title,hours,completed,completed_on",
+        "  example-org/csh-reports#1: Community Success Hours: team report",
+        "0 new flags announced",
         "# Office hours 2026-01-21",
         "18 ok, 0 to fix, 1 note",
     ):

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asana
@@ -796,3 +796,36 @@ def test_conformance_checks_opt_fields_and_typed_query_parameters() -> None:
             conformance.validate_query("GET", "/tasks/1", query)
     with pytest.raises(conformance.ConformanceError):
         conformance.validate_query("GET", "/projects/1/tasks", {"limit": "101"})
+
+
+def test_time_tracking_entries_of_a_task(world: World) -> None:
+    """Compact entries, as Asana lists them; the task's actual time is their sum."""
+    state, ids = world.state, world.ids
+    task = state.add_task("Logged by hand", parent=ids["community"], actual_time_minutes=30)
+    state.add_time_entry(task, 45, date(2026, 2, 27))
+    api = asana.TimeTrackingEntriesApi(world.client)
+    listed = list(api.get_time_tracking_entries_for_task(task, {}))
+    assert [(e["entered_on"], e["duration_minutes"]) for e in listed] == [
+        ("2026-03-02", 30),  # seeded actual time: one entry on the day it was logged
+        ("2026-02-27", 45),
+    ]
+    assert set(listed[0]) == {
+        "gid",
+        "resource_type",
+        "duration_minutes",
+        "entered_on",
+        "created_by",
+    }  # a subtask in no project: attributed to none
+    assert listed[0]["resource_type"] == "time_tracking_entry"
+    assert (
+        world.tasks.get_task(task, {"opt_fields": "actual_time_minutes"})["actual_time_minutes"]
+        == 75
+    )
+    picked = api.get_time_tracking_entries_for_task(task, {"opt_fields": "entered_on"})
+    assert [set(e) for e in picked] == [{"gid", "entered_on"}] * 2
+    in_project = state.add_task("Mirrored", projects=[ids["csh"]])
+    state.add_time_entry(in_project, 10, date(2026, 3, 1))
+    [entry] = api.get_time_tracking_entries_for_task(in_project, {})
+    assert entry["attributable_to"]["gid"] == ids["csh"]
+    status, body = world.raw("GET", f"/tasks/{ids['community']}9/time_tracking_entries")
+    assert status == 404 and "Unknown object" in body["errors"][0]["message"]

@@ -74,11 +74,12 @@ def test_community_report() -> None:
     assert "- Hours contracted: 40 (39.4% used, 24.25 hours remaining)" in text
     assert "- Hours expected by today, spread evenly over the period: 20.05" in text
     assert (
-        f"| [Task 1]({'https://github.com/example-org/support/issues/1'}) | 6 | 2026-03-02 |"
-        in (text)
-    )
-    assert "| Task 5 | - | 2026-03-02 |" in text
-    assert "| Task 3 | 1.5 | 2026-03-02 |" in text
+        "| [Task 1](https://github.com/example-org/support/issues/1) | "
+        "[example-org/support#1](https://github.com/example-org/support/issues/1) | 6 | "
+        "2026-03-02 |"
+    ) in text
+    assert "| Task 5 | - | - | 2026-03-02 |" in text
+    assert "| Task 3 | - | 1.5 | 2026-03-02 |" in text
     # open: task 4 (0.75 h, actual time) and task 7 (2 GitHub Hours)
     assert "Work in progress: 2 tasks, 2.75 hours so far." in text
     assert "flag" not in text.lower()

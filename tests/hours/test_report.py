@@ -139,9 +139,10 @@ def test_every_flag_of_the_fixture() -> None:
         "(below 50% once 25% of the period has passed)"
     )
     assert messages[1] == (
-        'no hours: task 5 "Task 5" is completed with neither GitHub Hours nor actual time'
+        'no hours: task 5 "Task 5" is completed with neither GitHub Hours nor actual time; '
+        "no assignee"
     )
-    assert messages[2].startswith('no hours: task 10 "Task 10" (example-org/support#5)')
+    assert messages[2].startswith(f'no hours: task 10 "Task 10" (example-org/support#5, {ISSUES}5)')
     assert messages[3] == (
         'logged both ways: task 6 "Task 6" (example-org/support#3) has 3 GitHub Hours and '
         "2 hours of actual time; only the GitHub Hours count"
@@ -193,7 +194,7 @@ def test_exactly_the_contract_is_not_over() -> None:
     ],
 )
 def test_under_using_threshold(today: date, used: float, flagged: bool) -> None:
-    row = summarize(UNI, [task("1", hours=used, issue=1)], HOURS, today)
+    row = summarize(UNI, [task("1", hours=used, issue=1, completed=True)], HOURS, today)
     assert (UNDER_USING in kinds(row.flags)) is flagged
 
 

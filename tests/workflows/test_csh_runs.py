@@ -213,3 +213,24 @@ def test_without_the_github_secret_the_report_says_what_it_could_not_check(
     assert "over contract" in result.summary
     assert "::warning::" in result.log and "Projects need a GitHub App token" in result.log
     assert m.leaked(result) == []
+
+
+def test_the_monthly_schedule_publishes_the_team_report(machine: Machine) -> None:
+    m = machine
+    seed_hours(m.world, m.seeded)
+    config = m.runner.workspace / ".github" / "community-sync.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  users:\n", f"  team_report: {{repository: {REPO}}}\n  users:\n", 1),
+        encoding="utf-8",
+    )
+
+    weekly = m.run("csh-hours.yml", "publish", "schedule", {"schedule": "17 7 * * 1"})
+    assert not weekly.ran
+    result = m.run("csh-hours.yml", "publish", "schedule", {"schedule": "41 6 1 * *"})
+
+    assert_ran(result)
+    assert step(result, "Publish the hours report").outputs["action"] == "created"
+    [report] = [i for i in m.world.github.issues.values() if "team report" in i.title]
+    assert "over contract" in (report.body or "")
+    assert m.leaked(result) == []

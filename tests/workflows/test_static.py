@@ -41,6 +41,7 @@ PERMISSIONS = {
     ("csh-sync.yml", "sync"): ISSUES,
     ("csh-reconcile.yml", "reconcile"): ISSUES,
     ("csh-hours.yml", "hours"): {"contents": "read", "issues": "read"},
+    ("csh-hours.yml", "publish"): ISSUES,
     ("office-hours.yml", "queue"): READ,
     ("office-hours.yml", "sessions"): READ,
     ("office-hours.yml", "remind"): READ,
@@ -113,8 +114,9 @@ def test_csh_reconcile_runs_hourly_off_the_hour_and_by_hand_with_dry_run() -> No
 
 def test_csh_hours_runs_weekly_and_by_hand_for_one_community() -> None:
     on = triggers(load("csh-hours.yml"))
-    assert on["schedule"] == [{"cron": "17 7 * * 1"}]
+    assert on["schedule"] == [{"cron": "17 7 * * 1"}, {"cron": "41 6 1 * *"}]
     assert on["workflow_dispatch"]["inputs"]["community"]["type"] == "string"
+    assert on["workflow_dispatch"]["inputs"]["publish"]["type"] == "boolean"
 
 
 def test_office_hours_runs_daily_on_a_label_and_by_hand() -> None:

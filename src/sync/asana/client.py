@@ -49,6 +49,7 @@ class AsanaClient:
         self.projects = asana.ProjectsApi(self._api)
         self.settings = asana.CustomFieldSettingsApi(self._api)
         self.stories = asana.StoriesApi(self._api)
+        self.time_entries = asana.TimeTrackingEntriesApi(self._api)
         self.policy = policy
         self.pacer = pacer or Pacer(None)
         self.timeout = timeout
@@ -134,6 +135,15 @@ class AsanaClient:
                 return None
             raise
         return data
+
+    def time_entries_of(self, task: str) -> Iterator[dict[str, Any]]:
+        """A task's time tracking entries (``entered_on``, ``duration_minutes``)."""
+        return self.paged(
+            self.time_entries.get_time_tracking_entries_for_task,
+            task,
+            what=f"list time tracking entries of task {task}",
+            opts={"opt_fields": "entered_on,duration_minutes"},
+        )
 
     def project_fields(self, project: str) -> list[dict[str, Any]]:
         """The custom fields on a project (from its custom field settings)."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
 from sync.asana.pacer import Pacer
 from sync.check.collect import check_config
+from sync.check.contract_state import contract_lines
 from sync.check.discover import Scope, config_snippet, discover, discovery_lines, hints
 from sync.check.findings import Finding, needs_fixing, tally
 from sync.config import ConfigError
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace, context: Context) -> int:
         raise UsageError("--workspace, --project and --users go with --discover")
     config = context.config()
     findings = check_config(config, context.asana, context.github)
+    for line in contract_lines(config, context.asana, datetime.now(UTC).date()):
+        context.runtime.out(line)
     for finding in findings:
         context.runtime.out(finding.line)
     context.runtime.out(tally(findings))

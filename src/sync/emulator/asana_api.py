@@ -84,6 +84,7 @@ class AsanaService:
         add("GET", rf"/tasks/{_GID}", self._get_task)
         add("GET", rf"/tasks/{_GID}/subtasks", self._list_subtasks)
         add("GET", rf"/tasks/{_GID}/stories", self._list_stories)
+        add("GET", rf"/tasks/{_GID}/time_tracking_entries", self._list_time_entries)
 
     def _add_write_routes(self) -> None:
         add = self.router.add
@@ -216,6 +217,11 @@ class AsanaService:
         self._task(gid)
         stories = [s for s in self.state.stories.values() if s.task == gid]
         return self._list(request, [Ref("story", s) for s in stories])
+
+    def _list_time_entries(self, request: Request, gid: str) -> Response:
+        self._task(gid)
+        entries = self.state.entries_of(gid)
+        return self._list(request, [Ref("time_tracking_entry", e) for e in entries])
 
     def _search(self, request: Request, gid: str) -> Response:
         self._lookup(self.state.workspaces, gid, "workspace")

@@ -392,6 +392,25 @@ STORY = Kind(
     opt_in=frozenset({"html_text"}),
 )
 
+TIME_ENTRY = Kind(
+    getters={
+        "gid": lambda s, e: e.gid,
+        "resource_type": lambda s, e: "time_tracking_entry",
+        "duration_minutes": lambda s, e: e.duration_minutes,
+        "entered_on": lambda s, e: e.entered_on.isoformat(),
+        "attributable_to": lambda s, e: (
+            Ref("project", s.projects[e.attributable_to]) if e.attributable_to else _ABSENT
+        ),
+        "created_by": lambda s, e: Ref("user", s.users[e.created_by]) if e.created_by else _ABSENT,
+        "categories": lambda s, e: [],
+    },
+    # Both list endpoints answer TimeTrackingEntryCompact: no task, no created_at.
+    compact=(
+        *("gid", "resource_type", "duration_minutes", "entered_on"),
+        *("attributable_to", "created_by"),
+    ),
+)
+
 KINDS: dict[str, Kind] = {
     "task": TASK,
     "task_field": TASK_FIELD,
@@ -404,4 +423,5 @@ KINDS: dict[str, Kind] = {
     "section": SECTION,
     "membership": MEMBERSHIP,
     "story": STORY,
+    "time_tracking_entry": TIME_ENTRY,
 }

@@ -12,7 +12,7 @@ import copy
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sync.emulator.asana_rules import check_custom_value, plain_to_rich_text, rich_text_to_plain
@@ -106,6 +106,19 @@ class Task:
 
 
 @dataclass
+class TimeEntry:
+    """A time tracking entry: minutes logged on a task, on a day."""
+
+    gid: str
+    task: str
+    duration_minutes: int
+    entered_on: date
+    created_by: str | None
+    created_at: datetime
+    attributable_to: str | None = None  # a project gid
+
+
+@dataclass
 class Story:
     gid: str
     task: str
@@ -128,6 +141,7 @@ class AsanaState:
         self.custom_fields: dict[str, CustomField] = {}
         self.tasks: dict[str, Task] = {}
         self.stories: dict[str, Story] = {}
+        self.time_entries: dict[str, TimeEntry] = {}
         self.deleted: set[str] = set()
         self.tokens: dict[str, str] = {}  # token -> user gid ("me" for that token)
         self.me: str | None = None  # "me" when the token maps to nobody
@@ -227,9 +241,10 @@ class AsanaState:
         task.html_notes = html_notes if html_notes is not None else plain_to_rich_text(notes)
         rich_text_to_plain(task.html_notes)
         task.completed, task.completed_at = completed, now if completed else None
-        task.actual_time_minutes = actual_time_minutes
         task.assignee = self._seed_assignee(assignee, ws)
         self.tasks[task.gid] = task
+        if actual_time_minutes:  # as in Asana, actual time is the sum of the task's entries
+            self.add_time_entry(task.gid, int(actual_time_minutes), now.date())
         for project in projects:
             self.add_to_project(task, project)
         if parent is not None:
@@ -238,6 +253,25 @@ class AsanaState:
             self._seed_value(task, key, value)
         self._index[task.gid] = [(_EPOCH, copy.deepcopy(task))]  # seeded: indexed long ago
         return task.gid
+
+    def add_time_entry(
+        self, task_gid: str, minutes: int, entered_on: date, *, user: str | None = None
+    ) -> str:
+        """Log ``minutes`` on a task for a day; its ``actual_time_minutes`` is the sum."""
+        task = self.tasks[task_gid]
+        project = task.projects[0] if len(task.projects) == 1 else None
+        entry = TimeEntry(
+            self.new_gid(), task_gid, minutes, entered_on, user or self.me, self.clock(), project
+        )
+        self.time_entries[entry.gid] = entry
+        task.actual_time_minutes = sum(
+            e.duration_minutes for e in self.time_entries.values() if e.task == task_gid
+        )
+        return entry.gid
+
+    def entries_of(self, task_gid: str) -> list[TimeEntry]:
+        """A task's time tracking entries, oldest first."""
+        return [e for e in self.time_entries.values() if e.task == task_gid]
 
     def add_story(self, task_gid: str, text: str, *, author: str | None = None) -> str:
         """Add a comment to a task; return the story's gid."""

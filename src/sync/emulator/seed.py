@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sync.emulator import World
 
@@ -132,6 +133,8 @@ HOURS_ISSUES = (
     ("Grant co-writing", "other-college", 2.0, False),
     ("Storage quota review", "other-college", 3.5, True),
 )
+HOURS_DAY = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+"""The day seed_hours completes its tasks and logs their time on."""
 # (name, community, parent task name, issue title, actual minutes, completed)
 HOURS_TASKS: tuple[tuple[str, str, str | None, str | None, int | None, bool], ...] = (
     ("Set up GPU images", "example-university", None, "Set up GPU images", None, True),
@@ -179,7 +182,11 @@ def seed_hours(world: World, seeded: Seeded) -> HoursSeed:
             parent=tasks[parent] if parent else seeded.communities[key],
             projects=[seeded.project] if fields else [],
             custom_fields=fields,
-            actual_time_minutes=minutes,
             completed=completed,
         )
+        # Fixed days, so that the period a report counts in never depends on the day it runs.
+        if minutes:
+            world.asana.add_time_entry(tasks[name], minutes, HOURS_DAY.date())
+        if completed:
+            world.asana.tasks[tasks[name]].completed_at = HOURS_DAY
     return HoursSeed(tasks, issues)

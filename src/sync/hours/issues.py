@@ -13,7 +13,7 @@ from typing import Any
 from sync.config import CshConfig
 from sync.domain import community_of
 from sync.github.client import GitHubClient
-from sync.github.issues import CORE_FIELDS, BoardRef, parse_issue
+from sync.github.issues import CORE_FIELDS, BoardRef, complete_field_values, parse_issue
 from sync.hours.report import split_issue_url
 
 BATCH = 50
@@ -55,6 +55,9 @@ def _read_batch(gh: GitHubClient, urls: Sequence[str], csh: CshConfig) -> dict[s
         what=f"read the communities of {len(urls)} issues",
         allow_missing=True,
     )
+    board = BoardRef(csh.board.owner, csh.board.number) if csh.board else None
+    raws = [(data.get(f"i{i}") or {}).get("issue") for i in range(len(urls))]
+    complete_field_values(gh, [raw for raw in raws if raw], board)  # busy boards page on
     return {url: _community_key(data, i, csh) for i, url in enumerate(urls)}
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from sync.config import Community
@@ -16,6 +17,9 @@ WRONG_COMMUNITY = "wrong community"
 FLAG_KINDS = (OVER_CONTRACT, UNDER_USING, NO_HOURS, LOGGED_BOTH_WAYS, WRONG_COMMUNITY)
 """The flags' words, fixed so that people can search reports for them."""
 
+Span = tuple[date, date]
+"""A report's period: first and last day, both included."""
+
 
 @dataclass(frozen=True)
 class LoggedTask:
@@ -25,6 +29,10 @@ class LoggedTask:
     depth: int  # 1: directly under the community's CSH task
     completed_on: date | None = None
     path: tuple[str, ...] = ()  # names of the tasks between the CSH task and this one
+    # (entered_on, minutes) of its time-tracking entries; None: not read (no actual time)
+    entries: tuple[tuple[date, int], ...] | None = None
+    assignee: str | None = None  # the Asana assignee's name (or email)
+    login: str | None = None  # the assignee's GitHub login, from csh.users
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class Flag:
 
     kind: str  # one of FLAG_KINDS
     message: str  # plain text, starting with the kind
+    url: str | None = None  # the issue the message names (and quotes), if any
+    subject: str = ""  # what it is about (a task gid; empty: the community), for "new" flags
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,8 @@ class CommunityHours:
     flags: tuple[Flag, ...] = ()
     expectation: Expectation | None = None
     missing_task: bool = False  # its Asana task does not exist (or was deleted)
+    span: Span | None = None  # the period counted (None: all time)
+    hours: Mapping[str, float] = field(default_factory=dict)  # task gid -> hours in the span
 
     @property
     def share(self) -> float | None:

@@ -1,15 +1,17 @@
 """Each community's hours against its contract, and the flags a person should look at. Pure.
 
 - Hours used: the sum over every task below the community's CSH task (at any depth) of its
-  GitHub Hours, or of its Asana actual time where it has no GitHub Hours.
+  GitHub Hours, or of its Asana actual time where it has no GitHub Hours, counted within the
+  period (see :mod:`sync.hours.period`: entries by their day, GitHub Hours by completion).
 - Expected by today: the contracted hours pro-rated linearly over the period, counting today
   as elapsed: ``contracted * elapsed_days / period_days`` with both ends of the period
   included, 0 before the period starts and all of it from its last day on.
 - "over contract": more hours used than contracted.
 - "under-using": less than half (UNDER_USE_SHARE) of the hours expected by today, once a
   quarter (UNDER_USE_AFTER) of the period has passed; before that, too little is known.
-- "no hours": a completed task with neither GitHub Hours nor actual time, on itself or on any
-  task below it (a parent whose sub-issues carry the hours is fine).
+- "no hours": a task completed in the period with neither GitHub Hours nor actual time, on
+  itself or on any task below it (a parent whose sub-issues carry the hours is fine); the flag
+  names the assignee and links the issue.
 - "logged both ways": a task with GitHub Hours and actual time; only the GitHub Hours count.
 - "wrong community": a task directly under the community's CSH task whose GitHub issue names
   another configured community (board field, ``community:<key>`` label or the form's answer).
@@ -33,18 +35,23 @@ from sync.hours.model import (
     Expectation,
     Flag,
     LoggedTask,
+    Span,
 )
+from sync.hours.period import community_span, counted_hours, in_report
 
 UNDER_USE_SHARE = 0.5
 UNDER_USE_AFTER = 0.25
 
 
-def expectation(community: Community, today: date) -> Expectation | None:
-    """The pro-rated hours expected by the end of ``today`` (None without contract or period)."""
-    period, contracted = community.period, community.contracted_hours
-    if period is None or contracted is None:
+def expectation(community: Community, today: date, span: Span | None = None) -> Expectation | None:
+    """The pro-rated hours expected by the end of ``today`` within ``span`` (default: the
+    community's period containing today); None without a contract or a period."""
+    contracted = community.contracted_hours
+    if span is None and community.period is not None:
+        span = community.period.span(today)
+    if span is None or contracted is None:
         return None
-    start, end = period.span(today)
+    start, end = span
     period_days = (end - start).days + 1
     elapsed = min(max((today - start).days + 1, 0), period_days)
     return Expectation(elapsed, period_days, contracted * elapsed / period_days)
@@ -56,20 +63,26 @@ def summarize(
     hours_gid: str,
     today: date,
     named: Mapping[str, str | None] | None = None,
+    override: Span | None = None,
 ) -> CommunityHours:
-    """One community's hours and flags; ``named``: issue URL -> community key GitHub names."""
-    expected = expectation(community, today)
+    """One community's hours and flags within its period containing ``today`` (or within
+    ``override``, the ``--period``); ``named``: issue URL -> community key GitHub names."""
+    span = community_span(community, today, override)
+    expected = expectation(community, today, span)
     if tasks is None:
-        return CommunityHours(community, 0.0, expectation=expected, missing_task=True)
-    used = sum(task_hours(t.task, hours_gid) or 0.0 for t in tasks)
+        return CommunityHours(community, 0.0, expectation=expected, missing_task=True, span=span)
+    hours = {t.task.gid: counted_hours(t, hours_gid, span, today) for t in tasks}
+    shown = tuple(t for t in tasks if in_report(t, hours[t.task.gid], span, today))
+    used = round(sum(hours.values()), 2)
     flags = [
         *_optional(over_contract(community, used)),
         *_optional(under_using(used, expected, today)),
-        *no_hours(tasks, hours_gid),
-        *logged_both_ways(tasks, hours_gid),
-        *wrong_community(community, tasks, named or {}),
+        *no_hours(tasks, hours_gid, {t.task.gid for t in shown}),
+        *logged_both_ways(shown, hours_gid),
+        *wrong_community(community, shown, named or {}),
     ]
-    return CommunityHours(community, used, tuple(tasks), tuple(flags), expected)
+    counted = {t.task.gid: hours[t.task.gid] for t in shown}
+    return CommunityHours(community, used, shown, tuple(flags), expected, span=span, hours=counted)
 
 
 def over_contract(community: Community, used: float) -> Flag | None:
@@ -101,8 +114,11 @@ def under_using(used: float, expected: Expectation | None, today: date) -> Flag 
     )
 
 
-def no_hours(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
-    """Flag completed tasks with no hours logged either way, on them or below them."""
+def no_hours(
+    tasks: Sequence[LoggedTask], hours_gid: str, reported: set[str] | None = None
+) -> list[Flag]:
+    """Flag completed tasks (of those ``reported``) with no hours either way, on them or below
+    them; the flag names the assignee and links the issue."""
     by_gid = {t.task.gid: t.task for t in tasks}
     with_hours: set[str] = set()
     for logged in tasks:
@@ -115,11 +131,23 @@ def no_hours(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
     return [
         Flag(
             NO_HOURS,
-            f"{NO_HOURS}: {describe(t)} is completed with neither GitHub Hours nor actual time",
+            f"{NO_HOURS}: {describe(t, link=True)} is completed with neither GitHub Hours nor "
+            f"actual time; {assigned(t)}",
+            url=t.task.github_url,
+            subject=t.task.gid,
         )
         for t in tasks
-        if t.task.completed and t.task.gid not in with_hours
+        if t.task.completed
+        and t.task.gid not in with_hours
+        and (reported is None or t.task.gid in reported)
     ]
+
+
+def assigned(logged: LoggedTask) -> str:
+    """Who should add the hours: the GitHub login (from csh.users) or the Asana assignee."""
+    if logged.login:
+        return f"assignee: {logged.login}"
+    return f"assignee: {logged.assignee}" if logged.assignee else "no assignee"
 
 
 def logged_both_ways(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
@@ -135,6 +163,7 @@ def logged_both_ways(tasks: Sequence[LoggedTask], hours_gid: str) -> list[Flag]:
                     f"{LOGGED_BOTH_WAYS}: {describe(logged)} has {format_hours(github)} "
                     f"GitHub Hours and {format_hours(minutes / 60)} hours of actual time; "
                     "only the GitHub Hours count",
+                    subject=logged.task.gid,
                 )
             )
     return flags
@@ -154,16 +183,21 @@ def wrong_community(
                     WRONG_COMMUNITY,
                     f"{WRONG_COMMUNITY}: {describe(logged)} is filed under {community.name} "
                     f"but its issue names {other}",
+                    subject=logged.task.gid,
                 )
             )
     return flags
 
 
-def describe(logged: LoggedTask) -> str:
-    """How a flag names a task: its gid and name, and its issue when it mirrors one."""
+def describe(logged: LoggedTask, *, link: bool = False) -> str:
+    """How a flag names a task: its gid and name, and its issue when it mirrors one (with
+    the issue's URL when ``link``)."""
     text = f'task {logged.task.gid} "{logged.task.name}"'
     url = logged.task.github_url
-    return f"{text} ({issue_ref(url)})" if url else text
+    if not url:
+        return text
+    ref = issue_ref(url)
+    return f"{text} ({ref}, {url})" if link and ref != url else f"{text} ({ref})"
 
 
 def issue_ref(url: str) -> str:
