@@ -114,3 +114,28 @@ def test_every_key_is_explained_by_a_comment() -> None:
         ancestors.append((indent, own))
 
     assert "\n".join(unexplained) == ""
+
+
+def test_the_readme_config_table_has_every_key() -> None:
+    readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    rows = {
+        match[1]: line
+        for line in table.splitlines()
+        if (match := re.match(r"^\| `([\w.\[\]]+)` \|", line))
+    }
+    wanted = set()
+    for section, cls in SECTIONS.items():
+        wanted |= model_keys(cls, section)
+    missing = [key for key in sorted(wanted) if not _documented(key, rows)]
+
+    assert missing == []
+
+
+def _documented(key: str, rows: dict[str, str]) -> bool:
+    """A row of its own, rows for its keys, or a row of its parent naming it in `{...}`."""
+    if key in rows or any(row.startswith((key + ".", key + "[].")) for row in rows):
+        return True
+    parent, _, leaf = key.rpartition(".")
+    parent_row = rows.get(parent.removesuffix("[]"), "")
+    return re.search(rf"[{{,]\s*{leaf}\b", parent_row) is not None
