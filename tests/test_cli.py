@@ -343,6 +343,43 @@ def test_every_commands_help_shows_the_global_flags(cli: Cli, command: list[str]
         assert flag in result.stdout
 
 
+LOADED = """\
+import io, sys
+from sync.actions_runtime import Runtime
+from sync.cli import run
+run(sys.argv[1:], runtime=Runtime(env={}, stdout=io.StringIO(), stderr=io.StringIO()))
+wanted = ("sync.commands.", "github", "asana")
+print(" ".join(sorted(m for m in sys.modules if m.startswith(wanted))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--help"], ""),
+        (["reconcile", "--help"], "sync.commands.reconcile"),
+        (["--config", "hours", "check", "--help"], "sync.commands.check"),
+    ],
+)
+def test_only_the_chosen_commands_module_is_imported(argv: list[str], expected: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *argv], capture_output=True, text=True, check=True
+    )
+    loaded = done.stdout.split()
+    assert [m for m in loaded if m.startswith("sync.commands.")] == ([expected] if expected else [])
+    if not expected:
+        assert not [m for m in loaded if m.startswith(("github", "asana"))]
+
+
+def test_every_command_is_listed_with_its_own_help_line() -> None:
+    from sync.commands import COMMANDS
+
+    for name, (_module, help_text) in COMMANDS.items():
+        # Chosen, the command's module adds its own parser: its help line is the table's.
+        listing = sync.cli.build_parser([name]).format_help()
+        assert re.search(rf"^    {re.escape(name)} +{re.escape(help_text)}$", listing, re.M), name
+
+
 @pytest.mark.parametrize("how", [IN_PROCESS, CONSOLE])
 def test_global_flags_work_after_the_command(cli: Cli, how: str) -> None:
     cli.issue(f"Flags after the command {how}")

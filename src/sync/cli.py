@@ -67,8 +67,8 @@ def _add_global_flags(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every sub-command by name, the one ``argv`` names in full."""
     from sync import commands
 
     parser = _Parser(
@@ -80,13 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser
     )
-    commands.register(sub)
+    commands.register(sub, chosen_command(sys.argv[1:] if argv is None else argv))
     return parser
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The sub-command argv names: its first word that is no option or --config's value."""
+    words = iter(argv)
+    for word in words:
+        if word == "--config":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse argv: global flags may come before or after the (nested) sub-command."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     if args.verbose and args.quiet:
         raise UsageError("-v and -q cannot be combined (see community-sync --help)")
     return args
