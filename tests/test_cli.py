@@ -319,6 +319,124 @@ def test_missing_default_config_names_the_default_path(cli: Cli) -> None:
     assert_one_error(result, 2, "error: .github/community-sync.yml: ", "--config")
 
 
+# -- global flags ----------------------------------------------------------------------------
+
+COMMANDS = [
+    ["issue"],
+    ["reconcile"],
+    ["hours"],
+    ["office-hours"],
+    ["office-hours", "agenda"],
+    ["office-hours", "rotate"],
+    ["office-hours", "queue"],
+    ["check"],
+    ["demo"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_commands_help_shows_the_global_flags(cli: Cli, command: list[str]) -> None:
+    result = cli.run(IN_PROCESS, [*command, "--help"], cli.env())
+
+    assert result.code == 0
+    assert result.stdout.startswith(f"usage: community-sync {' '.join(command)}")
+    for flag in ("--config CONFIG", "--dry-run", "-v, --verbose", "-q, --quiet"):
+        assert flag in result.stdout
+
+
+LOADED = """\
+import io, sys
+from sync.actions_runtime import Runtime
+from sync.cli import run
+run(sys.argv[1:], runtime=Runtime(env={}, stdout=io.StringIO(), stderr=io.StringIO()))
+wanted = ("sync.commands.", "github", "asana")
+print(" ".join(sorted(m for m in sys.modules if m.startswith(wanted))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--help"], ""),
+        (["reconcile", "--help"], "sync.commands.reconcile"),
+        (["--config", "hours", "check", "--help"], "sync.commands.check"),
+    ],
+)
+def test_only_the_chosen_commands_module_is_imported(argv: list[str], expected: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *argv], capture_output=True, text=True, check=True
+    )
+    loaded = done.stdout.split()
+    assert [m for m in loaded if m.startswith("sync.commands.")] == ([expected] if expected else [])
+    if not expected:
+        assert not [m for m in loaded if m.startswith(("github", "asana"))]
+
+
+def test_every_command_is_listed_with_its_own_help_line() -> None:
+    from sync.commands import COMMANDS
+
+    for name, (_module, help_text) in COMMANDS.items():
+        # Chosen, the command's module adds its own parser: its help line is the table's.
+        listing = sync.cli.build_parser([name]).format_help()
+        assert re.search(rf"^    {re.escape(name)} +{re.escape(help_text)}$", listing, re.M), name
+
+
+@pytest.mark.parametrize("how", [IN_PROCESS, CONSOLE])
+def test_global_flags_work_after_the_command(cli: Cli, how: str) -> None:
+    cli.issue(f"Flags after the command {how}")
+    writes = cli.world.server.count(writes=True)
+
+    argv = ["reconcile", "--dry-run", "--config", str(cli.config), "-q"]
+    result = cli.run(how, argv, cli.env())
+
+    assert result.code == 0, result
+    assert f'create task "Flags after the command {how}"' in result.stdout
+    assert cli.world.server.count(writes=True) == writes  # --dry-run was honoured
+    assert "reconciled" not in result.stderr  # -q: no progress line
+
+
+def test_global_flags_work_after_a_nested_command(cli: Cli) -> None:
+    missing = cli.folder / "elsewhere.yml"
+
+    result = cli.run(IN_PROCESS, ["office-hours", "agenda", "--config", str(missing)], cli.env())
+
+    assert_one_error(result, 2, f"error: {missing}: ", "not found")
+
+
+def test_a_flag_after_the_command_wins_over_the_same_flag_before(cli: Cli) -> None:
+    missing = cli.folder / "before.yml"
+
+    argv = ["--config", str(missing), "check", "--config", str(cli.config)]
+    result = cli.run(IN_PROCESS, argv, cli.env())
+
+    assert str(missing) not in result.stdout + result.stderr
+    assert "ok:" in result.stdout
+
+
+def test_verbose_and_quiet_together_are_bad_usage(cli: Cli) -> None:
+    result = cli.run(IN_PROCESS, ["-v", "reconcile", "-q"], cli.env())
+
+    assert_one_error(result, 2, "-v and -q cannot be combined")
+
+
+def test_a_closed_pipe_ends_quietly(cli: Cli) -> None:
+    # As `community-sync check | head -1` after head has exited: every write fails (EPIPE).
+    command = [sys.executable, "-m", "sync", "--config", str(cli.config), "check"]
+    env = {"PATH": os.environ.get("PATH", ""), **cli.env()}
+    process = subprocess.Popen(
+        command, env=env, cwd=cli.folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    code = process.wait(timeout=60)
+
+    assert code == 0, stderr
+    assert "BrokenPipeError" not in stderr
+    assert TRACEBACK not in stderr
+    assert "Exception ignored" not in stderr
+
+
 # -- tokens ----------------------------------------------------------------------------------
 
 

@@ -7,14 +7,17 @@ small organisation, and each step runs the same CLI code a workflow runs.
 from __future__ import annotations
 
 import json
+import shlex
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sync.actions_runtime import Runtime
+from sync.commands.office_hours import NOW_VARIABLE
 from sync.emulator import World
 from sync.emulator.github_webhooks import webhook_payload
 from sync.emulator.seed import REPO, Seeded, seed_csh
@@ -211,11 +214,42 @@ def run_demo(runtime: Runtime, *, serve: bool = False) -> int:
     return 0
 
 
+# The served world stands still at one moment, and the printed commands see the same moment
+# (COMMUNITY_SYNC_NOW): a week before the session of 2026-02-04, inside its prepare window and
+# after the demo's last session (2026-01-21) was rotated. With two clocks, a hand-run `rotate`
+# would take today for "after the session" and move the topics just published.
+SERVE_NOW = datetime(2026, 1, 29, 9, 0, tzinfo=UTC)
+SERVE_COMMANDS = (
+    ("check the config against the emulated APIs", "check"),
+    ("what reconcile would change", "--dry-run reconcile"),
+    ("the hours report", "hours"),
+    ("the next session's agenda", "office-hours agenda"),
+    ("publish it as an issue", "office-hours agenda --publish"),
+    ("rotate after the last session (nothing left to move)", "office-hours rotate"),
+)
+
+
+def serve_instructions(demo: Demo) -> list[str]:
+    """Copy-paste lines that point a shell at the served world: exports, then commands."""
+    env = {**demo.world.env(slack=True), NOW_VARIABLE: SERVE_NOW.isoformat()}
+    config = shlex.quote(str(demo.folder / "community-sync.yml"))
+    lines = [f"export {key}={shlex.quote(value)}" for key, value in env.items()]
+    for what, command in SERVE_COMMANDS:
+        lines += [f"# {what}", f"community-sync --config {config} {command}"]
+    return lines
+
+
 def _serve(demo: Demo) -> None:
-    demo.say("\nServing; point community-sync at it with:")
-    for key, value in demo.world.env(slack=True).items():
-        demo.say(f"  export {key}={value}")
-    demo.say(f"  config: {demo.folder / 'community-sync.yml'}\nCtrl-C to stop.")
+    def clock() -> datetime:
+        return SERVE_NOW
+
+    demo.world.github.clock = demo.world.asana.clock = clock
+    when = f"{SERVE_NOW:%Y-%m-%d %H:%M} UTC"
+    demo.say(f"\nServing at {demo.world.server.url}; its clock stands at {when}.")
+    demo.say("Paste these lines into another shell (the config path is included):\n")
+    for line in serve_instructions(demo):
+        demo.say(f"  {line}")
+    demo.say("\nCtrl-C to stop.")
     try:
         while True:
             time.sleep(3600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,7 +84,11 @@ def test_all_ok_on_the_seeded_world(checked: Harness) -> None:
     for line in expected:
         assert line in result.stdout.splitlines()
     assert result.stdout.rstrip().endswith("20 ok, 0 to fix, 0 notes")
-    assert "- **ok:** asana.workspace:" in result.summary
+    assert "20 ok, 0 to fix, 0 notes. Nothing to fix." in result.summary
+    assert "| status | item | finding |" in result.summary
+    assert (
+        f'| ok | `asana.workspace` | {checked.seeded.workspace} "Example Org" |' in result.summary
+    )
 
 
 def _drop_hours_field(h: Harness) -> None:
@@ -237,3 +242,39 @@ def test_form_problems(harness: Harness, text: str, expected: str) -> None:
     assert csh is not None
     found = [f.line for f in check_form(csh, text, "form.yml")]
     assert any(line.startswith(expected) for line in found), found
+
+
+def test_an_empty_config_is_a_fix_naming_the_file(checked: Harness) -> None:
+    checked.config.write_text("# nothing yet\n", encoding="utf-8")
+
+    result = checked.cli("check")
+
+    assert result.code == 1
+    [fix_line] = lines(result.stdout, "fix")
+    assert fix_line.startswith(f"fix: {checked.config}: the config is empty")
+    assert "examples/community-sync.yml" in fix_line
+    assert checked.world.server.count() == 0  # nothing to ask the APIs
+
+
+def test_a_config_without_communities_is_a_fix(checked: Harness) -> None:
+    text = checked.config.read_text(encoding="utf-8")
+    text = re.sub(r"  communities:\n(    .*\n)*", "", text)  # the key and its entries
+    assert "communities" not in text and "  users:" in text
+    checked.config.write_text(text, encoding="utf-8")
+
+    result = checked.cli("check")
+
+    assert result.code == 1, result.stdout
+    assert "fix: csh.communities: none configured" in "\n".join(lines(result.stdout, "fix"))
+
+
+def test_the_summary_is_a_table_with_fixes_first(checked: Harness) -> None:
+    _missing_label(checked)
+
+    result = checked.cli("check")
+
+    rows = [line for line in result.summary.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| status | item | finding |"
+    assert rows[1].startswith('| fix | `github.repositories` | example-org/support has no "CSH"')
+    assert all(not row.startswith("| fix") for row in rows[2:])
+    assert "19 ok, 1 to fix, 0 notes. Fix the rows marked **fix**." in result.summary

@@ -231,6 +231,10 @@ def test_dry_run_publish_prints_the_plan_and_writes_nothing(oh: OfficeHours) -> 
     assert "labeled office-hours-planning" in result.stdout
     assert f"comment on example-org/community#{oh.seed.versioning}" in result.stdout
     assert oh.writes() == 0 and oh.world.slack.messages == []
+    said = f'agenda issue "{TITLE}" (to be created): would create; escalation: would be opened'
+    assert said in result.stderr and ": created" not in result.stderr
+    assert f"### {TITLE}: would create" in result.summary
+    assert result.outputs["action"] == "created"  # the output keeps the contract's values
 
 
 # -- escalation ------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def test_backfill_then_nothing_to_do(harness: Harness) -> None:
     gh.add_sub_issue(REPO, child.number, REPO, grandchild.number)
     result = h.cli("reconcile")
     assert result.code == 0, result.stderr
-    assert "reconciled 6 issues in example-org/support: made 4 comments, 6 created" in result.stderr
+    expected = "created 6 tasks, posted 4 link comments"
+    assert f"reconciled 6 issues in example-org/support: {expected}" in result.stderr
     for issue in issues:
         assert only_task(h, issue).parent == h.seeded.communities["example-university"]
     assert only_task(h, grandchild).parent == only_task(h, child).gid

@@ -17,7 +17,8 @@ from tests.workflows.runner import ROOT, load_yaml, triggers
 from tests.workflows.tables import ACTIONS, readme_tables
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-EXAMPLES = sorted((ROOT / "examples").glob("*.yml"))
+# examples/community-sync.yml is the example config, no workflow.
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yml") if p.name != "community-sync.yml")
 ACTION_FILES = [ROOT / "actions" / name / "action.yml" for name in ACTIONS]
 ALL_FILES = WORKFLOWS + EXAMPLES + ACTION_FILES
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+(\.\d+)*$")

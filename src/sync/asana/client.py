@@ -8,11 +8,14 @@ would retry a create after a 5xx, which can duplicate a task. Every call goes th
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import urllib3
 
+from sync import http_log
 from sync.asana.pacer import Pacer
 from sync.errors import ApiFailure
 from sync.retry import RetryPolicy, Transient
@@ -43,6 +46,8 @@ class AsanaClient:
         configuration.retry_strategy = False  # our RetryPolicy decides, see module docstring
         self._api = asana.ApiClient(configuration)
         self._api.user_agent = "community-sync"
+        rest = self._api.rest_client
+        rest.pool_manager = _LoggedPool(rest.pool_manager)  # -v: one line per request
         self.tasks = asana.TasksApi(self._api)
         self.users = asana.UsersApi(self._api)
         self.workspaces = asana.WorkspacesApi(self._api)
@@ -76,7 +81,9 @@ class AsanaClient:
                 raise ApiFailure("Asana", f"{what}: {NOT_JSON}")
             return result
 
-        return self.policy.run(attempt, what=what, idempotent=idempotent, recover=recover)
+        return self.policy.run(
+            http_log.counted(attempt), what=what, idempotent=idempotent, recover=recover
+        )
 
     def paged(
         self, fn: Callable[..., Any], *args: Any, what: str, opts: dict[str, Any]
@@ -261,6 +268,33 @@ class AsanaClient:
             gid,
             what=f"add task {gid} to project {project}",
         )
+
+
+class _LoggedPool:
+    """The SDK's urllib3 pool manager, timing each request for the -v request lines."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        """Send through the SDK's pool manager; log method, path, status and milliseconds."""
+        fields = kwargs.get("fields")
+        shown = f"{url}?{urlencode(fields)}" if fields and method in ("GET", "HEAD") else url
+        started = time.monotonic()
+        try:
+            response = self._pool.request(method, url, **kwargs)
+        except Exception as exc:
+            http_log.log_request("Asana", method, shown, exc.__class__.__name__, _since(started))
+            raise
+        http_log.log_request("Asana", method, shown, response.status, _since(started))
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started
 
 
 def _records(page: Any, what: str) -> list[Any]:

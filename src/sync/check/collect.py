@@ -16,6 +16,7 @@ from sync.check.github_rules import (
     check_office_hours_board,
     check_repositories,
 )
+from sync.check.structure import check_structure
 from sync.config import Config, CshConfig, OfficeHoursConfig
 from sync.github.client import GitHubClient
 
@@ -27,9 +28,12 @@ def check_config(
     form_path: Path = FORM_PATH,
 ) -> list[Finding]:
     """Every finding, Asana first; clients are made only when a section needs them."""
+    structure = check_structure(config)
     csh, office = config.csh, config.office_hours
+    if csh is None and office is None and config.asana is None:
+        return structure  # an empty config: nothing else to say
     csh_board = _csh_board(csh, github)
-    findings = _asana(config, asana, csh_board)
+    findings = structure + _asana(config, asana, csh_board)
     if csh is None:
         findings.append(note("csh: section absent, CSH repositories, board and form not checked"))
     else:

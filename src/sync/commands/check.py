@@ -16,7 +16,7 @@ from sync.check.findings import Finding, needs_fixing, tally
 from sync.config import ConfigError
 from sync.context import Context, api_url
 from sync.errors import EXIT_FAILURE, EXIT_OK, MissingTokenError, UsageError
-from sync.office_hours.agenda import escape_table_cell
+from sync.office_hours.agenda import code_span, escape_table_cell
 
 FREE_PLAN_PER_MINUTE = 150
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     for finding in findings:
         context.runtime.out(finding.line)
     context.runtime.out(tally(findings))
-    context.runtime.summary(_summary(findings))
+    context.runtime.summary(summary(findings))
     return EXIT_FAILURE if needs_fixing(findings) else EXIT_OK
 
 
@@ -98,6 +98,23 @@ def _standalone_asana(context: Context) -> AsanaClient:
     return AsanaClient(token, base_url, context.policy, pacer=Pacer(FREE_PLAN_PER_MINUTE))
 
 
-def _summary(findings: Sequence[Finding]) -> str:
-    lines = [f"- **{f.status}:** {escape_table_cell(f.text)}" for f in findings]
-    return "\n".join(["### community-sync check", "", *lines, "", tally(findings)])
+SUMMARY_ORDER = {"fix": 0, "note": 1, "ok": 2}  # what to fix first
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    """The job summary: the tally, then one table row per finding, those to fix first."""
+    rows = [
+        f"| {f.status} | {code_span(item) if item else ''} | {escape_table_cell(detail)} |"
+        for f in sorted(findings, key=lambda f: SUMMARY_ORDER[f.status])
+        for item, detail in [_split(f.text)]
+    ]
+    table = ["| status | item | finding |", "|---|---|---|", *rows]
+    verdict = "Fix the rows marked **fix**." if needs_fixing(findings) else "Nothing to fix."
+    head = ["### community-sync check", "", f"{tally(findings)}. {verdict}", ""]
+    return "\n".join(head + table)
+
+
+def _split(text: str) -> tuple[str, str]:
+    """``csh.board: no board ...`` -> (``csh.board``, ``no board ...``)."""
+    item, sep, detail = text.partition(": ")
+    return (item, detail) if sep and " " not in item else ("", text)

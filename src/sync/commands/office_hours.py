@@ -163,18 +163,38 @@ def _slack(context: Context) -> SlackWebhook | None:
 def _report_publish(runtime: Runtime, pub: Publication, done: Published, writes: Writes) -> None:
     issue = done.issue
     where = issue.ref if issue else f'"{pub.title}" (to be created)'
-    runtime.info(f"agenda issue {where}: {done.action}; escalation: {done.escalation}")
+    did, escalation = publish_words(done, dry_run=writes.dry_run)
+    runtime.info(f"agenda issue {where}: {did}; escalation: {escalation}")
     if done.invited:
         runtime.info(f"invited {done.invited} author(s) to bring their work to the session")
-    runtime.set_output("action", done.action)
+    runtime.set_output("action", done.action)  # the contract's values, also in a dry run
     runtime.set_output("changes", str(writes.count))
     runtime.set_output("escalation", done.escalation)
     if issue:
         runtime.set_output("issue_url", issue.url)
     changes = "\n".join(f"- {line}" for line in writes.lines) or "- nothing changed"
     link = f"[{issue.ref}]({issue.url})" if issue else where
-    runtime.summary(f"### {pub.title}: {done.action}\n\nAgenda issue: {link}\n\n{changes}")
+    runtime.summary(f"### {pub.title}: {did}\n\nAgenda issue: {link}\n\n{changes}")
     runtime.summary(pub.agenda)
+
+
+# In a dry run nothing was written: say what would be ("would create"), not "created".
+DRY_RUN_WORDS = {
+    "created": "would create",
+    "updated": "would update",
+    "slack": "would go to Slack",
+    "issue": "would be opened as an issue",
+}
+
+
+def publish_words(done: Published, *, dry_run: bool) -> tuple[str, str]:
+    """What publishing did to the issue and the escalation, worded for a dry run when it is one."""
+    if not dry_run:
+        return done.action, done.escalation
+    return (
+        DRY_RUN_WORDS.get(done.action, done.action),
+        DRY_RUN_WORDS.get(done.escalation, done.escalation),
+    )
 
 
 # -- rotate ----------------------------------------------------------------------------------

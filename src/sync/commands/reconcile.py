@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import html
+import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +14,8 @@ from sync.context import Context
 from sync.errors import UsageError
 from sync.mirror.reconcile import Reconciler, ReconcileReport
 from sync.mirror.sync import Mirror
+
+PLAN_LOG = logging.getLogger("sync.plan")
 
 
 def add_parser(sub: Any) -> None:
@@ -75,15 +80,79 @@ def _count(text: str) -> int:
 def _report(runtime: Runtime, report: ReconcileReport, repos: tuple[str, ...], dry: bool) -> None:
     for warning in report.warnings:
         runtime.warning(warning)
+    for line in report.lines:  # -v: the planner's decisions, also when stdout is redirected
+        PLAN_LOG.debug("%s%s", "would " if dry else "", line)
     with runtime.group(f"{len(report.lines)} changes"):
         for line in report.lines:
             runtime.out(line)
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items())) or "no changes"
-    verb = "would make" if dry else "made"
-    runtime.info(f"reconciled {report.issues} issues in {', '.join(repos)}: {verb} {counts}")
+    where = ", ".join(repos)
+    counts = count_phrases(report.counts, dry=dry) or "no changes"
+    runtime.info(f"reconciled {_issues(report.issues)} in {where}: {counts}")
     runtime.set_output("action", "updated" if report.lines else "unchanged")
     runtime.set_output("changes", str(len(report.lines)))
-    rows = "\n".join(f"| {kind} | {n} |" for kind, n in sorted(report.counts.items()))
-    table = f"| change | count |\n|---|---:|\n{rows}" if rows else "Asana was already in step."
+    runtime.summary(summary(report, repos, dry))
+
+
+# What each kind of change the reconciler counts is, in words: "created 30 tasks".
+COUNT_WORDS: dict[str, tuple[str, str, str]] = {
+    "created": ("created", "would create", "task"),
+    "updated": ("updated", "would update", "task"),
+    "completed": ("completed", "would complete", "task"),
+    "moved": ("moved", "would move", "task"),
+    "added to project": ("added to the project", "would add to the project", "task"),
+    "deleted": ("deleted", "would delete", "task"),
+    "comments": ("posted", "would post", "link comment"),
+    "reopened": ("reopened", "would reopen", "issue"),
+}
+SUMMARY_MAX_LINES = 500  # a job summary holds at most 1 MiB: long plans are cut, with a count
+
+
+def count_phrases(counts: Mapping[str, int], *, dry: bool) -> str:
+    """The counts in words: ``created 30 tasks, posted 30 link comments`` (dry: ``would ...``)."""
+    order = {kind: i for i, kind in enumerate(COUNT_WORDS)}  # tasks first, then comments
+    kinds = sorted(counts, key=lambda kind: (order.get(kind, len(order)), kind))
+    return ", ".join(_phrase(kind, counts[kind], dry) for kind in kinds if counts[kind])
+
+
+def _phrase(kind: str, n: int, dry: bool) -> str:
+    if kind not in COUNT_WORDS:
+        return f"{kind}: {n}"
+    done, would, noun = COUNT_WORDS[kind]
+    plural = noun if n == 1 else noun + "s"
+    verb = would if dry else done
+    if verb.endswith(" the project"):  # "added 3 tasks to the project"
+        verb, _, tail = verb.partition(" to ")
+        return f"{verb} {n} {plural} to {tail}"
+    return f"{verb} {n} {plural}"
+
+
+def summary(report: ReconcileReport, repos: tuple[str, ...], dry: bool) -> str:
+    """The job summary: counts in words, then the plan as a collapsible list with its reasons."""
     title = "### CSH reconcile" + (" (dry run)" if dry else "")
-    runtime.summary(f"{title}\n\n{report.issues} issues in {', '.join(repos)}.\n\n{table}")
+    parts = [title, "", f"{_issues(report.issues)} in {', '.join(repos)}."]
+    counts = count_phrases(report.counts, dry=dry)
+    parts += ["", f"{counts[:1].upper()}{counts[1:]}." if counts else "Asana was already in step."]
+    if report.lines:
+        label = "What it would do" if dry else "What it did"
+        shown = report.lines[:SUMMARY_MAX_LINES]
+        more = len(report.lines) - len(shown)
+        items = [f"- {markdown_text(line)}" for line in shown]
+        items += [f"- … and {more} more (see the log)"] if more else []
+        parts += ["", f"<details><summary>{label}: {len(report.lines)} changes</summary>", ""]
+        parts += [*items, "", "</details>"]
+    if report.warnings:
+        parts += ["", "**Warnings**", *[f"- {markdown_text(w)}" for w in report.warnings]]
+    return "\n".join(parts)
+
+
+def _issues(n: int) -> str:
+    return f"{n} issue" if n == 1 else f"{n} issues"
+
+
+def markdown_text(text: str) -> str:
+    """Text (issue titles inside) shown literally in Markdown: no HTML, links or emphasis."""
+    escaped = html.escape(text, quote=False)
+    return "".join("\\" + c if c in MARKDOWN_ACTIVE else c for c in escaped)
+
+
+MARKDOWN_ACTIVE = set("\\`*_[]|~")  # not "#": owner/repo#1 stays a link

@@ -7,13 +7,16 @@ rate-limit errors among them are retried, the others fail with GitHub's own mess
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
 
+from sync import http_log
 from sync.errors import ApiFailure
 from sync.retry import RetryPolicy, Transient
 
@@ -39,10 +42,11 @@ class GitHubClient:
         timeout: float = 30.0,
         write_interval: float = 1.0,
     ) -> None:
-        from github import Auth, Github  # PyGithub loads ~180 modules: only when a client is made
+        from github import Github  # PyGithub loads ~180 modules: only when a client is made
 
+        _watch_rest_requests()
         self.rest = Github(
-            auth=Auth.Token(token),
+            auth=_timed_token(token),
             base_url=api_url.rstrip("/"),
             # PyGithub takes whole seconds; int() would turn a sub-second timeout into 0,
             # which requests refuses on every call.
@@ -64,6 +68,7 @@ class GitHubClient:
         self._session.headers.update(
             {"Authorization": f"Bearer {token}", "User-Agent": "community-sync"}
         )
+        self._session.hooks["response"].append(_log_graphql_response)
 
     def call(
         self,
@@ -75,7 +80,10 @@ class GitHubClient:
     ) -> T:
         """Run a PyGithub call under the retry policy."""
         return self.policy.run(
-            lambda: _classified(fn), what=what, idempotent=idempotent, recover=recover
+            http_log.counted(lambda: _classified(fn)),
+            what=what,
+            idempotent=idempotent,
+            recover=recover,
         )
 
     def graphql(
@@ -92,7 +100,7 @@ class GitHubClient:
         With ``allow_missing``, NOT_FOUND errors are not failures: the missing object is null.
         """
         return self.policy.run(
-            lambda: self._graphql_once(query, variables, allow_missing),
+            http_log.counted(lambda: self._graphql_once(query, variables, allow_missing)),
             what=what,
             idempotent=idempotent,
         )
@@ -142,6 +150,61 @@ class GitHubClient:
             _raise_for_graphql_errors(errors, response.headers)
         data: dict[str, Any] = body.get("data") or {}
         return data
+
+
+# -- -v request lines ------------------------------------------------------------------------
+# PyGithub has no per-request hook, but its token auth is asked for headers as each request
+# starts and its own logger ("github.Requester") records each answer: together they give the
+# line and its milliseconds without reaching into PyGithub's private connection objects.
+_rest_started = threading.local()
+
+
+def _timed_token(token: str) -> Any:
+    """A PyGithub token auth that also notes when each REST request starts (for -v)."""
+    from github import Auth
+
+    class TimedToken(Auth.Token):
+        def authentication(self, headers: dict[Any, Any]) -> None:
+            super().authentication(headers)
+            _rest_started.at = time.monotonic()
+
+    return TimedToken(token)
+
+
+class _RestRequestLog(logging.Handler):
+    """Turns PyGithub's own debug record of a finished request into our request line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args
+        if not (isinstance(args, tuple) and len(args) >= 7 and "==>" in str(record.msg)):
+            return
+        verb, url, status = args[0], args[3], args[6]
+        started = getattr(_rest_started, "at", None)
+        seconds = time.monotonic() - started if isinstance(started, float) else 0.0
+        http_log.log_request("GitHub", str(verb), str(url), str(status), seconds)
+
+
+_REST_LOG = _RestRequestLog()
+
+
+def _watch_rest_requests() -> None:
+    """Under -v, have PyGithub report each request to :class:`_RestRequestLog`."""
+    logger = logging.getLogger("github.Requester")
+    if _REST_LOG not in logger.handlers:
+        logger.addHandler(_REST_LOG)
+    verbose = http_log.enabled()
+    logger.setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    # PyGithub's "github" logger prints to stderr itself: its raw record (bodies included)
+    # must not reach it; our handler prints the one line instead.
+    logger.propagate = not verbose
+
+
+def _log_graphql_response(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+    """A requests response hook: one request line per GraphQL POST."""
+    request = response.request
+    seconds = response.elapsed.total_seconds()
+    method, url = request.method or "POST", request.url or ""
+    http_log.log_request("GitHub", method, url, response.status_code, seconds)
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
