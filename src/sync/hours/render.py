@@ -20,6 +20,7 @@ from sync.config import Period
 from sync.hours.model import FLAG_KINDS, CommunityHours, LoggedTask
 from sync.hours.report import UNDER_USE_AFTER, UNDER_USE_SHARE, percent
 from sync.hours.usage import format_hours, task_hours
+from sync.mentions import neutralise_mentions
 from sync.office_hours.agenda import escape_table_cell
 
 HOURS_TEMPLATE = "hours_report.md.j2"
@@ -116,7 +117,7 @@ def _flag_section(row: CommunityHours) -> dict[str, Any]:
 
 def _work_item(logged: LoggedTask, hours_gid: str) -> dict[str, str]:
     hours = task_hours(logged.task, hours_gid)
-    name = escape_table_cell(_full_name(logged)) or "(untitled)"
+    name = escape_table_cell(neutralise_mentions(_full_name(logged))) or "(untitled)"
     return {
         "name": _link(name, logged.task.github_url),
         "hours": format_hours(hours) if hours else NONE,
