@@ -4,9 +4,9 @@ types, minimal permissions, concurrency, pinned actions, no credentials left on 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,11 @@ from packaging.requirements import Requirement
 
 from tests.workflows.runner import ROOT, load_yaml, triggers
 from tests.workflows.tables import ACTIONS, readme_tables
+
+_spec = importlib.util.spec_from_file_location("lock", ROOT / "scripts" / "lock.py")
+assert _spec is not None and _spec.loader is not None
+lock = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lock)
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.yml"))
@@ -308,11 +313,18 @@ def test_both_actions_install_the_same_way() -> None:
     csh, office_hours = (load_yaml(p)["runs"]["steps"] for p in ACTION_FILES)
     assert csh[:4] == office_hours[:4]
     assert [s.get("id") for s in csh[:4]] == ["prepare", "python", None, "install"]
-    install = csh[3]["run"]
-    assert '--only-binary :all: "$CS_ROOT"' in install
-    assert 'PIP_CONSTRAINT="$CS_ROOT/actions/constraints.txt"' in install
+    assert csh[3]["run"].strip() == 'bash "$CS_ROOT/actions/install.sh"'
     assert csh[2]["with"]["path"] == "~/.cache/community-sync/pip"
-    assert 'PIP_CACHE_DIR="$HOME/.cache/community-sync/pip"' in install
+    assert 'lock="$root/actions/requirements.lock"' in csh[0]["run"]  # the cache key's digest
+
+
+def test_the_install_script_is_isolated_hashed_and_installs_the_project_without_deps() -> None:
+    script = (ROOT / "actions" / "install.sh").read_text("utf-8")
+    assert 'cd "$CS_HOME"' in script  # never the workspace
+    assert '"$PYTHON" -I -m venv' in script and '"$PYTHON" -I -m pip' in script
+    assert '--require-hashes --only-binary :all: -r "$CS_ROOT/actions/requirements.lock"' in script
+    assert 'install --quiet --no-deps --no-build-isolation --no-cache-dir "$CS_ROOT"' in script
+    assert 'cache="${CS_PIP_CACHE:-$HOME/.cache/community-sync/pip}"' in script
 
 
 def test_the_readme_documents_every_input() -> None:
@@ -342,10 +354,25 @@ def test_every_dependency_is_pinned_within_pyproject() -> None:
         assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]}: {text}"
 
 
-def test_the_pins_are_the_versions_under_test() -> None:
-    """.ci/run installs with the constraints, so the tests run what the actions install."""
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    pins = constraints()
-    for text in pyproject["project"]["dependencies"]:
-        name = Requirement(text).name.lower()
-        assert version(name) == pins[name], f"{name}: refresh actions/constraints.txt"
+def test_the_hashed_lock_is_the_constraints_with_hashes() -> None:
+    """actions/requirements.lock is made from actions/constraints.txt by scripts/lock.py."""
+    lock_text = (ROOT / "actions" / "requirements.lock").read_text("utf-8")
+    constraints_text = (ROOT / "actions" / "constraints.txt").read_text("utf-8")
+    assert lock.disagreements(constraints_text, lock_text) == []
+    entries = lock.locked(lock_text)
+    assert set(entries) == set(constraints())
+    for name, (_, hashes) in entries.items():
+        assert hashes and len(set(hashes)) == len(hashes), name
+    # Only `name==version` lines and their hashes: pip reads nothing else from it.
+    body = [line for line in lock_text.splitlines() if not line.startswith("#")]
+    for line in body:
+        assert re.fullmatch(r"[a-z0-9-]+==[\w.]+ \\|    --hash=sha256:[0-9a-f]{64}( \\)?", line)
+
+
+def test_the_lock_check_finds_a_disagreement() -> None:
+    assert lock.disagreements("a==1\nb==2\n", "a==1 \\\n    --hash=sha256:" + "0" * 64) == [
+        "b: pinned but not locked"
+    ]
+    assert lock.disagreements("a==2\n", "a==1 \\\n    --hash=sha256:" + "0" * 64) == [
+        "a: locked 1, pinned 2"
+    ]
