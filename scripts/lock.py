@@ -56,10 +56,12 @@ def locked(text: str) -> dict[str, tuple[str, list[str]]]:
 
 def wheel_hashes(name: str, version: str, index: str) -> list[str]:
     """SHA-256 of every wheel of `name` `version` on the index."""
-    request = urllib.request.Request(
-        f"{index}/{name}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - https index
+    if not index.startswith("https://"):
+        raise SystemExit(f"{index}: the index must be an https:// URL")
+    url = f"{index}/{name}/"
+    accept = {"Accept": "application/vnd.pypi.simple.v1+json"}
+    request = urllib.request.Request(url, headers=accept)  # noqa: S310 - https only (above)
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
         files = json.load(answer)["files"]
     found = []
     for file in files:
