@@ -7,6 +7,7 @@ a pinned release is listed, so one lock serves every runner OS, architecture and
 
     python scripts/lock.py             # rewrite the lock (needs the index)
     python scripts/lock.py --check     # exit 1 when the lock and the constraints disagree
+    python scripts/lock.py --installed VENV/bin/python   # exit 1 unless VENV holds the pins
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -98,13 +100,43 @@ def disagreements(constraints_text: str, lock_text: str) -> list[str]:
     return problems
 
 
+_VERSIONS = (
+    "import importlib.metadata as m, json; "
+    "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
+)
+
+
+def installed_disagreements(constraints_text: str, python: str) -> list[str]:
+    """How the distributions installed for `python` differ from the pins (pip itself and the
+    project aside)."""
+    command = [python, "-I", "-c", _VERSIONS]
+    answer = subprocess.run(command, capture_output=True, check=True)  # noqa: S603 - ours
+    have = {canonicalize_name(k): v for k, v in json.loads(answer.stdout).items()}
+    have = {k: v for k, v in have.items() if k not in ("pip", "community-sync")}
+    want = pins(constraints_text)
+    problems = [f"{n}=={v}: pinned, not installed" for n, v in want.items() if n not in have]
+    problems += [f"{n}=={v}: installed, not pinned" for n, v in have.items() if n not in want]
+    problems += [
+        f"{n}: installed {have[n]}, pinned {want[n]}"
+        for n in sorted(set(want) & set(have))
+        if have[n] != want[n]
+    ]
+    return problems
+
+
 def main() -> int:
     """Rewrite the lock, or with --check report how it differs from the constraints."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare, do not rewrite")
     parser.add_argument("--index", default=INDEX, help=f"Simple API root (default {INDEX})")
+    parser.add_argument("--installed", metavar="PYTHON", help="compare what PYTHON has instead")
     args = parser.parse_args()
     constraints = CONSTRAINTS.read_text(encoding="utf-8")
+    if args.installed:
+        problems = installed_disagreements(constraints, args.installed)
+        for problem in problems:
+            print(f"{args.installed}: {problem}")
+        return 1 if problems else 0
     if args.check:
         problems = disagreements(constraints, LOCK.read_text(encoding="utf-8"))
         for problem in problems:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,25 @@ def test_ci_runs_the_ci_script() -> None:
     workflow = load("ci.yml")
     assert triggers(workflow) == {"push": {"branches": ["main"]}, "pull_request": None}
     assert workflow["jobs"]["ci"]["steps"][-1]["run"] == "bash .ci/run"
+
+
+def test_ci_runs_the_readmes_test_command_as_written() -> None:
+    """What the README tells a newcomer to run is what CI runs, character for character."""
+    readme = (ROOT / "README.md").read_text("utf-8").splitlines()
+    [at] = [i for i, line in enumerate(readme) if line.startswith("# 2. Run the tests")]
+    command = readme[at + 1]
+    assert command.startswith("python3 -m venv .venv && ") and "python -m pytest" in command
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    [extract] = [line for line in script.splitlines() if line.startswith("readme_command=")]
+    found = subprocess.run(
+        ["bash", "-c", f'{extract}\nprintf "%s" "$readme_command"'],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert found == command
+    assert 'bash -euo pipefail -c "$readme_command"' in script
+    # The pin check runs against the environment the actions install, not the developer's.
+    assert "bash actions/install.sh" in script
+    assert 'python scripts/lock.py --installed "$pinned/venv/bin/python"' in script
 
 
 def test_the_reusable_workflow_is_only_called() -> None:
