@@ -396,3 +396,53 @@ def test_the_lock_check_finds_a_disagreement() -> None:
     assert lock.disagreements("a==2\n", "a==1 \\\n    --hash=sha256:" + "0" * 64) == [
         "a: locked 1, pinned 2"
     ]
+
+
+# -- tokens: each command's own scopes, the App token first, secrets in an environment -------
+APP_SCOPES = {  # command -> (issues, pull-requests, organization-projects) of its App token
+    "issue": ("write", "", "read"),
+    "reconcile": ("write", "", "read"),
+    "hours": ("read", "", "read"),
+    "agenda": ("read", "read", "read"),
+    "publish": ("write", "read", "read"),
+    "rotate": ("read", "read", "write"),
+    "queue": ("read", "read", "write"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(APP_SCOPES))
+def test_the_reusable_workflows_app_token_has_only_its_commands_scopes(command: str) -> None:
+    from tests.workflows.expressions import interpolate
+
+    steps = load("community-sync.yml")["jobs"]["run"]["steps"]
+    [app] = [s for s in steps if s.get("id") == "app-token"]
+    contexts = {"inputs": {"command": command}, "github": {"repository_owner": "o"}}
+    scopes = tuple(
+        interpolate(app["with"][f"permission-{name}"], contexts)
+        for name in ("issues", "pull-requests", "organization-projects")
+    )
+    assert scopes == APP_SCOPES[command]
+    assert app["with"]["permission-contents"] == "read"
+
+
+OWN_JOBS = [
+    ("csh-sync.yml", "sync"),
+    ("csh-reconcile.yml", "reconcile"),
+    ("csh-hours.yml", "hours"),
+    ("office-hours.yml", "queue"),
+    ("office-hours.yml", "sessions"),
+]
+
+
+@pytest.mark.parametrize(("name", "job_id"), OWN_JOBS)
+def test_own_workflows_prefer_an_app_token_and_keep_secrets_in_an_environment(
+    name: str, job_id: str
+) -> None:
+    job = load(name)["jobs"][job_id]
+    assert job["environment"] == "community-sync"
+    [app] = [s for s in job["steps"] if s.get("id") == "app-token"]
+    assert app["if"] == "vars.COMMUNITY_SYNC_APP_ID != ''"
+    assert job["steps"].index(app) == 0
+    given = [s.get("with", {}) for s in job["steps"]]
+    tokens = [w["github-token"] for w in given if "github-token" in w]
+    assert tokens and all(t.startswith("${{ steps.app-token.outputs.token || ") for t in tokens)
