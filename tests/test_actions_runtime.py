@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,22 @@ def test_each_line_of_a_multi_line_secret_is_masked_and_short_values_are_not(
         "::add-mask::second-line-secret",
         "***, *** and x",
     ]
+
+
+def test_in_actions_the_process_streams_pass_the_guard_too(tmp_path: Path) -> None:
+    # A library's warning or a traceback quoting outside text is written past the Runtime.
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import warnings\n"
+        "from sync.context import make_runtime\n"
+        "make_runtime()\n"
+        "warnings.warn('title\\n::error::pwned')\n"
+        "print('said ##[error]pwned')\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "PYTHONWARNINGS": "always"}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True
+    )
+    assert ":\u200b:error::pwned" in done.stderr and "\n::error" not in done.stderr
+    assert done.stdout == "said ##\u200b[error]pwned\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -186,6 +187,10 @@ def secret_values(env: Mapping[str, str]) -> list[str]:
 def make_runtime(env: Mapping[str, str] | None = None) -> Runtime:
     """A Runtime over the environment with every token registered as a secret."""
     runtime = Runtime(env=dict(os.environ if env is None else env))
+    if env is None and runtime.in_actions:
+        # The process's own streams pass the same guard, so that nothing else written to them
+        # (a library's warning, a traceback at exit) can be read as a workflow command.
+        sys.stdout, sys.stderr = runtime.stdout, runtime.stderr
     for value in secret_values(runtime.env):
         runtime.add_secret(value)
     return runtime
