@@ -56,7 +56,9 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
     third_party = found - set(sys.stdlib_module_names) - {"sync", "_typeshed", "__future__"}
     assert third_party == set(IMPORTED)
     pyproject = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
-    names = (re.split(r"[<>=!~ ;\[]", d)[0] for d in pyproject["project"]["dependencies"])
+    project = pyproject["project"]
+    extras = [d for group in project.get("optional-dependencies", {}).values() for d in group]
+    names = (re.split(r"[<>=!~ ;\[]", d)[0] for d in [*project["dependencies"], *extras])
     declared = {name.lower() for name in names}
     assert {IMPORTED[name] for name in third_party} <= declared
 
