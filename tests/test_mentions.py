@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -10,6 +11,8 @@ from sync.hours.render import build_community_context
 from sync.hours.report import summarize
 from sync.mentions import ZERO_WIDTH_SPACE as ZW
 from sync.mentions import neutralise_mentions
+from sync.office_hours.notices import Concern, escalation_body
+from sync.office_hours.schedule import session_on
 from tests.hours.test_report import HOURS, MIDDLE, UNI, task
 from tests.office_hours.test_agenda import CONFIG_OH, context, topic
 
@@ -43,3 +46,12 @@ def test_report_task_names_do_not_ping() -> None:
     row = summarize(UNI, [done], HOURS, MIDDLE)
     [item] = build_community_context(row, MIDDLE, HOURS)["completed"]
     assert f"Fix for @{ZW}team" in item["name"]
+
+
+def test_the_escalation_issue_does_not_ping_from_topic_titles() -> None:
+    session = session_on(CONFIG_OH.schedule, date(2026, 11, 25))
+    assert session is not None
+    found = Concern(3, 3, (topic(7, "Bring @example-org/everyone"),))
+    body = escalation_body(CONFIG_OH, session, found, "https://github.com/o/r/issues/9")
+    assert f"Bring @{ZW}example-org/everyone" in body
+    assert "@example-org/everyone" not in body
