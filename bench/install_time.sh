@@ -3,8 +3,8 @@
 #   - a fresh virtual environment, `pip install` of this checkout, then `community-sync --help`,
 #     with pip's cache cold (--no-cache-dir) and warm (a second install, as on a runner whose
 #     pip cache was restored), both as a user would (`python -m venv`, `pip install .`) and as
-#     the composite actions do (a venv without pip, `pip --python`, the pinned versions of
-#     actions/constraints.txt, wheels only);
+#     the composite actions do (actions/install.sh: isolated, the hashed lock, then the
+#     project without its dependencies);
 #   - the start-up: `python -X importtime -c "import sync.cli"` and the wall time of
 #     `community-sync --help`, against a bare `python -c pass`.
 # Each figure is the fastest of ROUNDS runs (default 5), with the median in brackets. Prints
@@ -33,7 +33,6 @@ cache = work / "pip-cache"
 # As on a runner: byte code is written (some shells set PYTHONDONTWRITEBYTECODE).
 env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_CACHE_DIR=str(cache))
-constraints = root / "actions" / "constraints.txt"
 
 
 def timed(*argv: str, **extra: str) -> float:
@@ -46,16 +45,20 @@ def timed(*argv: str, **extra: str) -> float:
 def install(name: str, *pip_args: str, action: bool = False) -> tuple[float, float, float]:
     """(venv, pip install, first --help) seconds for one fresh environment.
 
-    `action`: as actions/*/action.yml does it: a venv without pip, filled by this Python's pip
-    (`pip --python`), the pinned versions, wheels only."""
+    `action`: the actions' own install script (actions/install.sh: a venv without pip, filled
+    isolated by this Python's pip from the hashed lock, then this checkout); the venv column
+    is then part of the pip column."""
     venv = work / name
     subprocess.run(["rm", "-rf", str(venv)], check=True)
     target = str(venv / "bin" / "python")
     if action:
-        made = timed(sys.executable, "-m", "venv", "--without-pip", str(venv))
-        pip = timed(sys.executable, "-m", "pip", "--python", target, "install", "--quiet",
-                    "--only-binary", ":all:", *pip_args, str(root),
-                    PIP_CONSTRAINT=str(constraints))
+        cold = work / "cold-cache"
+        subprocess.run(["rm", "-rf", str(cold)], check=True)
+        made = 0.0
+        pip = timed("bash", str(root / "actions" / "install.sh"), PYTHON=sys.executable,
+                    CS_ROOT=str(root), CS_HOME=str(work / name / "home"),
+                    CS_PIP_CACHE=str(cold if "--no-cache-dir" in pip_args else cache))
+        venv = work / name / "home" / "venv"
     else:
         made = timed(sys.executable, "-m", "venv", str(venv))
         pip = timed(target, "-m", "pip", "install", "--quiet", *pip_args, str(root))
@@ -86,7 +89,7 @@ results = {}
 for label, (args, action) in scenarios.items():
     results[label] = best([install(f"v{i}", *args, action=action) for i in range(rounds)])
 
-bin_dir = work / "prime" / "bin"  # an install as the actions make it, already used once
+bin_dir = work / "prime" / "home" / "venv" / "bin"  # as the actions make it, used once
 bare = best([(timed(str(bin_dir / "python"), "-c", "pass"),) for _ in range(rounds * 3)])[0]
 imported = best([(timed(str(bin_dir / "python"), "-c", "import sync.cli"),)
                  for _ in range(rounds * 3)])[0]

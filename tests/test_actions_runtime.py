@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,77 @@ def test_read_event_needs_path_and_name() -> None:
         read_event(None, "issues")
     with pytest.raises(UsageError, match="GITHUB_EVENT_NAME"):
         read_event("x.json", None)
+
+
+# -- outside text never becomes a runner command (see tests/e2e/test_actions_edge.py) --------
+def test_lines_that_the_runner_would_read_as_commands_are_defused(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    rt.out("task\n::error::pwned\n \t::add-mask::x\r::warning::y")
+    rt.info("said ##[error]pwned and ##[set-output name=a]b")
+    out = rt.stdout.getvalue()  # type: ignore[attr-defined]
+    err = rt.stderr.getvalue()  # type: ignore[attr-defined]
+    assert out == "task\n:\u200b:error::pwned\n \t:\u200b:add-mask::x\r:\u200b:warning::y\n"
+    assert err == "said ##\u200b[error]pwned and ##\u200b[set-output name=a]b\n"
+
+
+def test_a_command_split_across_writes_is_defused_too(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    for part in ("  ", ":", ":error::x\n", "a #", "#", "[error]y\n"):
+        rt.stdout.write(part)
+    assert rt.stdout.getvalue() == "  :\u200b:error::x\na ##\u200b[error]y\n"  # type: ignore[attr-defined]
+
+
+def test_the_tools_own_commands_pass_unchanged(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    rt.stdout.write("no newline yet")
+    rt.error("bad ::x")
+    with rt.group("::g"):
+        pass
+    assert rt.stdout.getvalue() == (  # type: ignore[attr-defined]
+        "no newline yet\n::error::bad ::x\n::group::::g\n::endgroup::\n"
+    )
+
+
+def test_outside_actions_and_in_a_redirected_file_output_stays_as_written(tmp_path: Path) -> None:
+    plain = runtime(tmp_path, actions=False)
+    plain.out("::error::x ##[y]")
+    assert plain.stdout.getvalue() == "::error::x ##[y]\n"  # type: ignore[attr-defined]
+    # `community-sync hours --format csv > report.csv`: the runner never reads that file.
+    with open(tmp_path / "report.csv", "w", encoding="utf-8") as report:
+        rt = Runtime(env={"GITHUB_ACTIONS": "true"}, stdout=report, stderr=io.StringIO())
+        rt.out('"a\n::b"')
+    assert (tmp_path / "report.csv").read_text() == '"a\n::b"\n'
+
+
+def test_each_line_of_a_multi_line_secret_is_masked_and_short_values_are_not(
+    tmp_path: Path,
+) -> None:
+    rt = runtime(tmp_path)
+    rt.add_secret("first-line-secret\nsecond-line-secret\n")
+    rt.add_secret("x")
+    rt.out("first-line-secret, second-line-secret and x")
+    lines = rt.stdout.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert lines == [
+        "::add-mask::first-line-secret",
+        "::add-mask::second-line-secret",
+        "***, *** and x",
+    ]
+
+
+def test_in_actions_the_process_streams_pass_the_guard_too(tmp_path: Path) -> None:
+    # A library's warning or a traceback quoting outside text is written past the Runtime.
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import warnings\n"
+        "from sync.context import make_runtime\n"
+        "make_runtime()\n"
+        "warnings.warn('title\\n::error::pwned')\n"
+        "print('said ##[error]pwned')\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "PYTHONWARNINGS": "always"}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True
+    )
+    assert ":\u200b:error::pwned" in done.stderr and "\n::error" not in done.stderr
+    assert done.stdout == "said ##\u200b[error]pwned\n"

@@ -3,6 +3,9 @@ out of a wheel) and the data files the program reads at run time."""
 
 from __future__ import annotations
 
+import re
+import sys
+import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -28,3 +31,39 @@ def test_data_files_are_package_data() -> None:
         "py.typed",
     ):
         assert root.joinpath(name).is_file(), name
+
+
+# What the code imports from outside the standard library, by distribution name.
+IMPORTED = {
+    "asana": "asana",
+    "github": "pygithub",
+    "graphql": "graphql-core",
+    "jinja2": "jinja2",
+    "markdown_it": "markdown-it-py",
+    "requests": "requests",
+    "urllib3": "urllib3",
+    "yaml": "pyyaml",
+}
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    pattern = re.compile(r"^\s*(?:from|import) ([A-Za-z_]\w*)", re.M)
+    found = {
+        name
+        for path in SRC.rglob("*.py")
+        for name in pattern.findall(path.read_text(encoding="utf-8"))
+    }
+    third_party = found - set(sys.stdlib_module_names) - {"sync", "_typeshed", "__future__"}
+    assert third_party == set(IMPORTED)
+    pyproject = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    extras = [d for group in project.get("optional-dependencies", {}).values() for d in group]
+    names = (re.split(r"[<>=!~ ;\[]", d)[0] for d in [*project["dependencies"], *extras])
+    declared = {name.lower() for name in names}
+    assert {IMPORTED[name] for name in third_party} <= declared
+
+
+def test_jinja2_floor_has_the_sandbox_fixes() -> None:
+    pyproject = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    [jinja] = [d for d in pyproject["project"]["dependencies"] if d.lower().startswith("jinja2")]
+    assert ">=3.1.6" in jinja

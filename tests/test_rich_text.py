@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import cProfile
 import inspect
+import pstats
 import sys
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 import pytest
@@ -346,6 +349,45 @@ def test_deep_block_nesting_is_cut_with_a_note(markdown: str) -> None:
 def test_deep_inline_nesting_stays_valid(markdown: str) -> None:
     html = valid(notes(markdown))
     assert html.endswith(f"{LINK}</body>")
+
+
+def calls(markdown: str) -> int:
+    """Python function calls one conversion makes: work, counted the same on every machine."""
+    profile = cProfile.Profile()
+    profile.enable()
+    notes(markdown)
+    profile.disable()
+    return pstats.Stats(profile).total_calls  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "*" * (n // 2) + "a" + "*" * (n // 2),
+        lambda n: "<b>" * (n // 7) + "a" + "</b>" * (n // 7),
+        lambda n: "[a](http://x.org/) *b* " * (n // 23),
+        lambda n: "![" * (n // 2),
+    ],
+    ids=["nested emphasis", "nested raw html", "links", "unclosed images"],
+)
+def test_conversion_work_grows_linearly(shape: Callable[[int], str]) -> None:
+    # Twice the input may cost twice the work, not four times (bench/rich_text_work.py).
+    small, large = calls(shape(8_000)), calls(shape(16_000))
+    assert large < 2.3 * small, (small, large)
+
+
+def test_emphasis_nests_at_most_twenty_elements_deep() -> None:
+    html = body_of("*" * 3_000 + "a" + "*" * 3_000)
+    assert html.count("<strong>") + html.count("<em>") == 20
+    assert "a" in html
+
+
+def test_a_body_too_costly_to_parse_is_shown_as_plain_text_with_a_note() -> None:
+    markdown = "Intro with *stars*\n\n" + "![" * 12_000 + "\n\nthe end <b>"
+    html = valid(notes(markdown))
+    assert html.startswith("<body>Intro with *stars*\n\n![![")
+    assert "the end &lt;b&gt;\n\n<em>(shown without formatting" in html
+    assert html.endswith(f"see the issue as written)</em>\n\n{LINK}</body>")
 
 
 def test_deep_nesting_needs_little_stack() -> None:

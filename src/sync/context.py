@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sync.actions_runtime import Runtime
+from sync.actions_runtime import MIN_SECRET_CHARS, Runtime
 from sync.config import Config, load_config
 from sync.errors import MissingTokenError, UsageError
 from sync.retry import RetryPolicy
@@ -19,6 +22,9 @@ if TYPE_CHECKING:  # the SDKs load hundreds of modules: only commands that call 
     from sync.github.client import GitHubClient
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "ASANA_TOKEN", "ASANA_ACCESS_TOKEN", "SLACK_WEBHOOK_URL")
+# Line and paragraph separators, other control and invisible format characters: never part of
+# a token, and a line break in one would end a header or a workflow command early.
+_NOT_IN_TOKENS = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 @dataclass
@@ -32,6 +38,7 @@ class Context:
     _config: Config | None = None
     _github: GitHubClient | None = None
     _asana: AsanaClient | None = None
+    _warned: set[tuple[str, str]] = field(default_factory=set)  # (token variable, destination)
 
     @property
     def env(self) -> Mapping[str, str]:
@@ -49,13 +56,15 @@ class Context:
         if self._github is None:
             from sync.github.client import DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, GitHubClient
 
-            token = (self.env.get("GITHUB_TOKEN") or "").strip()  # pasted secrets end in \n
-            if not token:
-                raise MissingTokenError("GITHUB_TOKEN", "a token that can read issues")
+            token = read_token(self.env, ["GITHUB_TOKEN"], "a token that can read issues")
+            rest = api_url(self.env, "GITHUB_API_URL", DEFAULT_API_URL)
+            graphql = api_url(self.env, "GITHUB_GRAPHQL_URL", DEFAULT_GRAPHQL_URL)
+            self.check_destination("GITHUB_TOKEN", "GITHUB_API_URL", rest, DEFAULT_API_URL)
+            self.check_destination("GITHUB_TOKEN", "GITHUB_GRAPHQL_URL", graphql, DEFAULT_API_URL)
             self._github = GitHubClient(
                 token,
-                api_url(self.env, "GITHUB_API_URL", DEFAULT_API_URL),
-                api_url(self.env, "GITHUB_GRAPHQL_URL", DEFAULT_GRAPHQL_URL),
+                rest,
+                graphql,
                 self.policy,
                 write_interval=_seconds(self.env, "COMMUNITY_SYNC_WRITE_INTERVAL", 1.0),
             )
@@ -67,20 +76,73 @@ class Context:
             from sync.asana.client import DEFAULT_BASE_URL, AsanaClient
             from sync.asana.pacer import Pacer
 
-            token = (
-                self.env.get("ASANA_TOKEN") or self.env.get("ASANA_ACCESS_TOKEN") or ""
-            ).strip()
-            if not token:
-                raise MissingTokenError("ASANA_TOKEN", "an Asana personal access token")
+            token = read_token(self.env, ASANA_TOKENS, "an Asana personal access token")
             config = self.config()
             per_minute = config.asana.rate_limit_per_minute if config.asana else None
+            base_url = api_url(self.env, "ASANA_BASE_URL", DEFAULT_BASE_URL)
+            self.check_destination("ASANA_TOKEN", "ASANA_BASE_URL", base_url, DEFAULT_BASE_URL)
             self._asana = AsanaClient(
                 token,
-                api_url(self.env, "ASANA_BASE_URL", DEFAULT_BASE_URL),
+                base_url,
                 self.policy,
                 pacer=Pacer(per_minute),
             )
         return self._asana
+
+    def check_destination(self, token: str, variable: str, url: str, default: str) -> None:
+        """Warn, once per run and destination, when `token` is about to go somewhere unusual."""
+        concern = destination_concern(url, default)
+        if concern and (token, concern) not in self._warned:
+            self._warned.add((token, concern))
+            self.runtime.warning(f"{token} {concern} (from {variable})")
+
+
+ASANA_TOKENS = ("ASANA_TOKEN", "ASANA_ACCESS_TOKEN")
+
+
+def read_token(env: Mapping[str, str], names: Sequence[str], purpose: str) -> str:
+    """The first of `names` that is set, stripped (a pasted secret ends in a newline).
+
+    Exit 2, naming the variable, when none is set, when it holds a control character (a line
+    break inside would end a header or a workflow command early) or when it is shorter than
+    any real token."""
+    name, raw = next(((n, env[n]) for n in names if env.get(n)), (names[0], ""))
+    token = raw.strip()
+    if not token:
+        raise MissingTokenError(names[0], purpose)
+    if any(unicodedata.category(char) in _NOT_IN_TOKENS for char in token):
+        raise UsageError(
+            f"{name} holds a control character (a line break or tab inside it?): "
+            "set it to the token alone, on one line"
+        )
+    if len(token) < MIN_SECRET_CHARS:
+        raise UsageError(
+            f"{name} is only {len(token)} characters long, shorter than any real token: "
+            f"set it to {purpose}"
+        )
+    return token
+
+
+def destination_concern(url: str, default: str) -> str | None:
+    """Why sending a token to `url` deserves a warning, or None: plain http to a host that is
+    not this machine, or https to another host than the service's own (right for GitHub
+    Enterprise Server or a proxy you run; wrong if the variable was set by someone else)."""
+    parts, usual = urlsplit(url), urlsplit(default)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "http" and not _loopback(host):
+        return f"would be sent unencrypted over plain http to {host}: use https"
+    if parts.scheme == "https" and host != usual.hostname:
+        return f"is sent to {host}, not {usual.hostname}: make sure you trust that host"
+    return None
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def api_url(env: Mapping[str, str], name: str, default: str) -> str:
@@ -125,6 +187,10 @@ def secret_values(env: Mapping[str, str]) -> list[str]:
 def make_runtime(env: Mapping[str, str] | None = None) -> Runtime:
     """A Runtime over the environment with every token registered as a secret."""
     runtime = Runtime(env=dict(os.environ if env is None else env))
+    if env is None and runtime.in_actions:
+        # The process's own streams pass the same guard, so that nothing else written to them
+        # (a library's warning, a traceback at exit) can be read as a workflow command.
+        sys.stdout, sys.stderr = runtime.stdout, runtime.stderr
     for value in secret_values(runtime.env):
         runtime.add_secret(value)
     return runtime

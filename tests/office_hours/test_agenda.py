@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from sync.config import OfficeHoursConfig, parse_config
 from sync.errors import UsageError
+from sync.mentions import neutralise_mentions
 from sync.office_hours.agenda import (
     DASH,
     Person,
@@ -33,6 +34,13 @@ from sync.office_hours.schedule import Session, session_on
 
 EXPECTED = Path(__file__).parent / "expected"
 UPDATE = os.environ.get("UPDATE_EXPECTED") == "1"  # rewrite expected/*.md from the output
+
+
+@pytest.fixture(autouse=True)
+def _workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in the test's own folder: a user template must lie inside the working directory."""
+    monkeypatch.chdir(tmp_path)
+
 
 CONFIG = """
 office_hours:
@@ -317,7 +325,7 @@ def test_any_titles_render_one_table_row_each(titles: list[str]) -> None:
     assert len(rows) == len(titles)
     for cells, title in zip(rows, titles, strict=True):
         assert len(cells) == 5
-        shown = _literal(" ".join(title.split())) or "(untitled)"
+        shown = _literal(neutralise_mentions(" ".join(title.split()))) or "(untitled)"
         assert inline_text(cells[1]) == f"{shown} (example-org/support#{cells[0].content})"
 
 

@@ -4,9 +4,10 @@ types, minimal permissions, concurrency, pinned actions, no credentials left on 
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import subprocess
 import tomllib
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,11 @@ from packaging.requirements import Requirement
 
 from tests.workflows.runner import ROOT, load_yaml, triggers
 from tests.workflows.tables import ACTIONS, readme_tables
+
+_spec = importlib.util.spec_from_file_location("lock", ROOT / "scripts" / "lock.py")
+assert _spec is not None and _spec.loader is not None
+lock = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lock)
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 # examples/community-sync.yml is the example config, no workflow.
@@ -147,6 +153,25 @@ def test_ci_runs_the_ci_script() -> None:
     workflow = load("ci.yml")
     assert triggers(workflow) == {"push": {"branches": ["main"]}, "pull_request": None}
     assert workflow["jobs"]["ci"]["steps"][-1]["run"] == "bash .ci/run"
+
+
+def test_ci_runs_the_readmes_test_command_as_written() -> None:
+    """What the README tells a newcomer to run is what CI runs, character for character."""
+    readme = (ROOT / "README.md").read_text("utf-8").splitlines()
+    [at] = [i for i, line in enumerate(readme) if line.startswith("# 2. Run the tests")]
+    command = readme[at + 1]
+    assert command.startswith("python3 -m venv .venv && ") and "python -m pytest" in command
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    [extract] = [line for line in script.splitlines() if line.startswith("readme_command=")]
+    found = subprocess.run(
+        ["bash", "-c", f'{extract}\nprintf "%s" "$readme_command"'],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert found == command
+    assert 'bash -euo pipefail -c "$readme_command"' in script
+    # The pin check runs against the environment the actions install, not the developer's.
+    assert "bash actions/install.sh" in script
+    assert 'python scripts/lock.py --installed "$pinned/venv/bin/python"' in script
 
 
 def test_the_reusable_workflow_is_only_called() -> None:
@@ -317,11 +342,18 @@ def test_both_actions_install_the_same_way() -> None:
     csh, office_hours = (load_yaml(p)["runs"]["steps"] for p in ACTION_FILES)
     assert csh[:4] == office_hours[:4]
     assert [s.get("id") for s in csh[:4]] == ["prepare", "python", None, "install"]
-    install = csh[3]["run"]
-    assert '--only-binary :all: "$CS_ROOT"' in install
-    assert 'PIP_CONSTRAINT="$CS_ROOT/actions/constraints.txt"' in install
+    assert csh[3]["run"].strip() == 'bash "$CS_ROOT/actions/install.sh"'
     assert csh[2]["with"]["path"] == "~/.cache/community-sync/pip"
-    assert 'PIP_CACHE_DIR="$HOME/.cache/community-sync/pip"' in install
+    assert 'lock="$root/actions/requirements.lock"' in csh[0]["run"]  # the cache key's digest
+
+
+def test_the_install_script_is_isolated_hashed_and_installs_the_project_without_deps() -> None:
+    script = (ROOT / "actions" / "install.sh").read_text("utf-8")
+    assert 'cd "$CS_HOME"' in script  # never the workspace
+    assert '"$PYTHON" -I -m venv' in script and '"$PYTHON" -I -m pip' in script
+    assert '--require-hashes --only-binary :all: -r "$CS_ROOT/actions/requirements.lock"' in script
+    assert 'install --quiet --no-deps --no-build-isolation --no-cache-dir "$CS_ROOT"' in script
+    assert 'cache="${CS_PIP_CACHE:-$HOME/.cache/community-sync/pip}"' in script
 
 
 def test_the_readme_documents_every_input() -> None:
@@ -351,10 +383,75 @@ def test_every_dependency_is_pinned_within_pyproject() -> None:
         assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]}: {text}"
 
 
-def test_the_pins_are_the_versions_under_test() -> None:
-    """.ci/run installs with the constraints, so the tests run what the actions install."""
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    pins = constraints()
-    for text in pyproject["project"]["dependencies"]:
-        name = Requirement(text).name.lower()
-        assert version(name) == pins[name], f"{name}: refresh actions/constraints.txt"
+def test_the_hashed_lock_is_the_constraints_with_hashes() -> None:
+    """actions/requirements.lock is made from actions/constraints.txt by scripts/lock.py."""
+    lock_text = (ROOT / "actions" / "requirements.lock").read_text("utf-8")
+    constraints_text = (ROOT / "actions" / "constraints.txt").read_text("utf-8")
+    assert lock.disagreements(constraints_text, lock_text) == []
+    entries = lock.locked(lock_text)
+    assert set(entries) == set(constraints())
+    for name, (_, hashes) in entries.items():
+        assert hashes and len(set(hashes)) == len(hashes), name
+    # Only `name==version` lines and their hashes: pip reads nothing else from it.
+    body = [line for line in lock_text.splitlines() if not line.startswith("#")]
+    for line in body:
+        assert re.fullmatch(r"[a-z0-9-]+==[\w.]+ \\|    --hash=sha256:[0-9a-f]{64}( \\)?", line)
+
+
+def test_the_lock_check_finds_a_disagreement() -> None:
+    assert lock.disagreements("a==1\nb==2\n", "a==1 \\\n    --hash=sha256:" + "0" * 64) == [
+        "b: pinned but not locked"
+    ]
+    assert lock.disagreements("a==2\n", "a==1 \\\n    --hash=sha256:" + "0" * 64) == [
+        "a: locked 1, pinned 2"
+    ]
+
+
+# -- tokens: each command's own scopes, the App token first, secrets in an environment -------
+APP_SCOPES = {  # command -> (issues, pull-requests, organization-projects) of its App token
+    "issue": ("write", "", "read"),
+    "reconcile": ("write", "", "read"),
+    "hours": ("read", "", "read"),
+    "agenda": ("read", "read", "read"),
+    "publish": ("write", "read", "read"),
+    "rotate": ("read", "read", "write"),
+    "queue": ("read", "read", "write"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(APP_SCOPES))
+def test_the_reusable_workflows_app_token_has_only_its_commands_scopes(command: str) -> None:
+    from tests.workflows.expressions import interpolate
+
+    steps = load("community-sync.yml")["jobs"]["run"]["steps"]
+    [app] = [s for s in steps if s.get("id") == "app-token"]
+    contexts = {"inputs": {"command": command}, "github": {"repository_owner": "o"}}
+    scopes = tuple(
+        interpolate(app["with"][f"permission-{name}"], contexts)
+        for name in ("issues", "pull-requests", "organization-projects")
+    )
+    assert scopes == APP_SCOPES[command]
+    assert app["with"]["permission-contents"] == "read"
+
+
+OWN_JOBS = [
+    ("csh-sync.yml", "sync"),
+    ("csh-reconcile.yml", "reconcile"),
+    ("csh-hours.yml", "hours"),
+    ("office-hours.yml", "queue"),
+    ("office-hours.yml", "sessions"),
+]
+
+
+@pytest.mark.parametrize(("name", "job_id"), OWN_JOBS)
+def test_own_workflows_prefer_an_app_token_and_keep_secrets_in_an_environment(
+    name: str, job_id: str
+) -> None:
+    job = load(name)["jobs"][job_id]
+    assert job["environment"] == "community-sync"
+    [app] = [s for s in job["steps"] if s.get("id") == "app-token"]
+    assert app["if"] == "vars.COMMUNITY_SYNC_APP_ID != ''"
+    assert job["steps"].index(app) == 0
+    given = [s.get("with", {}) for s in job["steps"]]
+    tokens = [w["github-token"] for w in given if "github-token" in w]
+    assert tokens and all(t.startswith("${{ steps.app-token.outputs.token || ") for t in tokens)

@@ -14,8 +14,8 @@ from sync.check.contract_state import contract_lines
 from sync.check.discover import Scope, config_snippet, discover, discovery_lines, hints
 from sync.check.findings import Finding, needs_fixing, tally
 from sync.config import ConfigError
-from sync.context import Context, api_url
-from sync.errors import EXIT_FAILURE, EXIT_OK, MissingTokenError, UsageError
+from sync.context import ASANA_TOKENS, Context, api_url, read_token
+from sync.errors import EXIT_FAILURE, EXIT_OK, UsageError
 from sync.office_hours.agenda import code_span, escape_table_cell
 
 FREE_PLAN_PER_MINUTE = 150
@@ -91,10 +91,9 @@ def _scope(args: argparse.Namespace, context: Context) -> Scope:
 def _standalone_asana(context: Context) -> AsanaClient:
     """An Asana client that needs no config file (a new user has none yet)."""
     env = context.env
-    token = (env.get("ASANA_TOKEN") or env.get("ASANA_ACCESS_TOKEN") or "").strip()
-    if not token:
-        raise MissingTokenError("ASANA_TOKEN", "an Asana personal access token")
+    token = read_token(env, ASANA_TOKENS, "an Asana personal access token")
     base_url = api_url(env, "ASANA_BASE_URL", DEFAULT_BASE_URL)
+    context.check_destination("ASANA_TOKEN", "ASANA_BASE_URL", base_url, DEFAULT_BASE_URL)
     return AsanaClient(token, base_url, context.policy, pacer=Pacer(FREE_PLAN_PER_MINUTE))
 
 

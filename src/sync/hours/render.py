@@ -20,6 +20,7 @@ from sync.domain import format_hours
 from sync.hours.contract import contract_first, contract_line, near_or_over
 from sync.hours.model import FLAG_KINDS, CommunityHours, Flag, LoggedTask, Span
 from sync.hours.report import UNDER_USE_AFTER, UNDER_USE_SHARE, issue_ref, percent
+from sync.mentions import neutralise_mentions
 from sync.office_hours.agenda import escape_table_cell
 
 HOURS_TEMPLATE = "hours_report.md.j2"
@@ -171,7 +172,7 @@ def _flag_section(row: CommunityHours) -> dict[str, Any]:
 
 
 def _work_item(logged: LoggedTask, hours: float) -> dict[str, str]:
-    name = escape_table_cell(_full_name(logged)) or "(untitled)"
+    name = escape_table_cell(neutralise_mentions(_full_name(logged))) or "(untitled)"
     url = logged.task.github_url
     return {
         "name": _link(name, url),

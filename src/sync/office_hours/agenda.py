@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sync.config import OfficeHoursConfig
+from sync.mentions import neutralise_mentions
 from sync.office_hours.calendar import calendar_link
 from sync.office_hours.schedule import Session
 
@@ -149,7 +150,7 @@ def _topic_rows(config: OfficeHoursConfig, topics: Sequence[Topic]) -> list[dict
     rows: list[dict[str, Any]] = []
     for position, topic in enumerate(topics, start=1):
         start = (position - 1) * config.topic_minutes
-        title = escape_table_cell(topic.title) or "(untitled)"
+        title = escape_table_cell(neutralise_mentions(topic.title)) or "(untitled)"
         rows.append(
             {
                 "position": position,
@@ -225,7 +226,7 @@ def _invitees(candidates: Sequence[Person]) -> list[dict[str, str]]:
         if not is_bot(person.login):
             first.setdefault(_login_key(person.login), person)
     return [
-        {"mention": _mention(p.login), "reason": escape_table_cell(p.reason)}
+        {"mention": _mention(p.login), "reason": escape_table_cell(neutralise_mentions(p.reason))}
         for p in first.values()
     ]
 

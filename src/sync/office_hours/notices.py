@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.config import OfficeHoursConfig
+from sync.mentions import neutralise_mentions
 from sync.office_hours import markers
 from sync.office_hours.agenda import (
     WEEKDAYS,
@@ -129,7 +130,8 @@ def _shipped_link(item: Shipped) -> str:
 
 
 def _topic_link(topic: Topic) -> str:
-    return f"[{escape_table_cell(topic.title) or topic.ref}]({topic.url}) ({topic.ref})"
+    title = escape_table_cell(neutralise_mentions(topic.title))
+    return f"[{title or topic.ref}]({topic.url}) ({topic.ref})"
 
 
 # -- grooming --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ def render_agenda(context: Mapping[str, Any], template_path: Path | None = None)
     """The agenda as Markdown: `context` rendered by the bundled or the user's template."""
     if template_path is None:
         return _environment(_bundled_source).get_template(BUNDLED_TEMPLATE).render(context)
+    _inside_workspace(template_path)
     loaded: set[str] = set()
     env = _environment(_user_source(template_path.parent, loaded))
     try:
@@ -60,11 +61,23 @@ def _bundled_source(name: str) -> _Source:
     return resource.read_text(encoding="utf-8"), str(resource), lambda: True
 
 
+def _inside_workspace(path: Path) -> None:
+    """Refuse a template outside the working directory (the checked-out repository), also
+    through a symlink: the template is the config's to choose, not any file on the runner."""
+    workspace = Path.cwd().resolve()
+    if not path.resolve().is_relative_to(workspace):
+        raise UsageError(
+            f"office_hours.template: {path} is outside the working directory {workspace}; "
+            "keep the template in the repository"
+        )
+
+
 def _user_source(root: Path, loaded: set[str]) -> Callable[[str], _Source]:
     """Read templates from the user template's folder, noting each file read in `loaded`."""
 
     def load(name: str) -> _Source:
         path = root.joinpath(*split_template_path(name))  # refuses ".." out of the folder
+        _inside_workspace(path)  # and a symlink out of the workspace
         try:
             data = path.read_bytes()
         except OSError as err:

@@ -63,6 +63,7 @@ _CUT_NOTE = (
     f"(description truncated at {MAX_HTML_CHARS:,} characters; see the issue for the full text)"
 )
 _DEEP_NOTE = "(deeply nested content was left out; see the issue for the full text)"
+_PLAIN_NOTE = "(shown without formatting: too complex to convert; see the issue as written)"
 
 
 def markdown_to_html_notes(
@@ -86,6 +87,7 @@ def _render(fmt: _Format, markdown: str, issue_url: str, header: Sequence[tuple[
     document = _parse(markdown, base_url)
     head = "".join(fmt.write(_header_pieces(header, base_url)))
     notes = [fmt.note(_DEEP_NOTE)] if document.too_deep else []
+    notes += [fmt.note(_PLAIN_NOTE)] if document.plain else []
     link = fmt.link(issue_url.strip())
     rendered = fmt.write(document.pieces)
     body = "".join(rendered)

@@ -21,7 +21,8 @@ from sync.rich_text.raw_html import (
 )
 
 _MAX_HEADER_VALUE_CHARS = 1_000
-# Raw HTML tags can nest without bound; past this depth they are dropped (their text is kept).
+# Raw HTML tags and Markdown emphasis (``***...a...***``) can nest without bound; past this
+# depth they write no element (their text is kept), so the output and the work stay bounded.
 _MAX_INLINE_DEPTH = 20
 
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"]+", re.IGNORECASE)
@@ -43,6 +44,10 @@ class _Inline:
     out: list[_Piece]
     base_url: str
     stack: list[tuple[str, str, str]] = field(default_factory=list)  # (source, tag or "", href)
+    # Counted as they open and close, so that each check is O(1): scanning the stack for every
+    # text token made a body of nested emphasis quadratic (60 KB of `*` took 17 s).
+    elements: int = 0  # open elements written (entries of `stack` with a tag)
+    links: int = 0  # open <a> elements
 
     def run(self, children: Sequence[Token], *, task_item: bool) -> None:
         """Write markdown-it inline tokens; `task_item`: the first text may be a task-list box."""
@@ -54,9 +59,15 @@ class _Inline:
         self.finish()
 
     def open(self, source: str, tag: str, href: str = "") -> None:
-        """Open `tag` for `source` (a Markdown token kind or "html:<name>"); "" opens nothing."""
+        """Open `tag` for `source` (a Markdown token kind or "html:<name>"); "" opens nothing.
+
+        Past _MAX_INLINE_DEPTH open elements nothing is opened either (the text stays)."""
+        if tag and self.elements >= _MAX_INLINE_DEPTH:
+            tag = href = ""
         if tag:
             self.out.append(_Open(tag, href))
+            self.elements += 1
+            self.links += tag == "a"
         self.stack.append((source, tag, href))
 
     def close(self, source: str) -> None:
@@ -67,6 +78,8 @@ class _Inline:
                 self.out.append(_Text(href))  # an empty link would be invisible
             if tag:
                 self.out.append(_Close(tag, href))
+                self.elements -= 1
+                self.links -= tag == "a"
             if src == source:
                 return
 
@@ -76,7 +89,7 @@ class _Inline:
             self.close(self.stack[-1][0])
 
     def in_link(self) -> bool:
-        return any(tag == "a" for _, tag, _ in self.stack)
+        return self.links > 0
 
     def text(self, text: str) -> None:
         """Write text, linking bare http(s) URLs outside links."""

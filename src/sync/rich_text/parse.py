@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from sync.rich_text.inline import _html_block_pieces, _Inline
@@ -18,6 +19,11 @@ _MAX_NESTING = 50
 # GitHub refuses bodies over 65,536 characters; anything longer did not come from GitHub and is
 # cut before parsing, so that parse time stays bounded (markdown-it parses ~150 KB a second).
 _MAX_MARKDOWN_CHARS = 65_536
+# Work cap: markdown-it checks a link or image label by scanning ahead, up to _MAX_NESTING levels
+# deep, from every `[`; a body of unclosed `![` costs ~100 function calls per such check and
+# 64 KB of it took 13 s. A real body (65 KB of task lists and links) makes ~6,000 checks.
+# Past this many the body is shown as plain text, with a note.
+_MAX_LINK_CHECKS = 20_000
 # Containers whose content markdown-it drops once they sit at the nesting limit.
 _CONTAINERS = frozenset(
     {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
@@ -29,13 +35,36 @@ class _Document:
     pieces: list[_Piece]
     clipped: bool  # the Markdown was too long to parse whole
     too_deep: bool  # markdown-it left out content nested deeper than its limit
+    plain: bool = False  # too much work to parse: shown as plain text
+
+
+class _TooMuchWork(Exception):
+    """The body needs more than _MAX_LINK_CHECKS link or image checks."""
 
 
 @functools.cache
 def _markdown() -> MarkdownIt:
     # "gfm-like" would also switch on linkify, which needs linkify-it-py.
     parser = MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING})
-    return parser.enable(["table", "strikethrough"])
+    parser.enable(["table", "strikethrough"])
+    ruler = parser.inline.ruler
+    rules = dict(zip(ruler.get_active_rules(), ruler.getRules(""), strict=True))
+    for name in ("link", "image"):
+        ruler.at(name, _counted(rules[name]))
+    return parser
+
+
+def _counted(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """`rule`, counting its calls in the parse's env and stopping past _MAX_LINK_CHECKS."""
+
+    def counted(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] in "[!":  # the rule checks a label here, or returns at once
+            checks = state.env["link_checks"] = state.env.get("link_checks", 0) + 1
+            if checks > _MAX_LINK_CHECKS:
+                raise _TooMuchWork
+        return rule(state, silent)
+
+    return counted
 
 
 def _parse(markdown: str, base_url: str) -> _Document:
@@ -44,9 +73,23 @@ def _parse(markdown: str, base_url: str) -> _Document:
     if clipped:
         line_end = markdown.rfind("\n", 0, _MAX_MARKDOWN_CHARS)
         markdown = markdown[: line_end if line_end > 0 else _MAX_MARKDOWN_CHARS]
-    tokens = _markdown().parse(markdown)
+    try:
+        tokens = _markdown().parse(markdown, {})
+    except _TooMuchWork:
+        return _Document(_plain_pieces(markdown), clipped, too_deep=False, plain=True)
     too_deep = any(t.type in _CONTAINERS and t.level >= _MAX_NESTING - 1 for t in tokens)
     return _Document(_Walker(base_url).walk(tokens), clipped, too_deep)
+
+
+def _plain_pieces(markdown: str) -> list[_Piece]:
+    """The Markdown as written, one block per paragraph, with a cut point after each line."""
+    pieces: list[_Piece] = []
+    for block in (b.strip("\n") for b in markdown.replace("\r\n", "\n").split("\n\n")):
+        if block.strip():
+            pieces += [_Text("\n\n")] if pieces else []
+            for index, line in enumerate(block.split("\n")):
+                pieces += [_Text("\n" + line if index else line), _CUT]
+    return pieces
 
 
 @dataclass
