@@ -24,13 +24,11 @@ from sync.office_hours.agenda import (
     Person,
     Topic,
     build_context,
-    code_span,
-    escape_markdown,
-    escape_table_cell,
     is_bot,
 )
 from sync.office_hours.render import bundled_template_source, render_agenda
 from sync.office_hours.schedule import Session, session_on
+from sync.templating import code_span, escape_markdown, escape_table_cell
 
 EXPECTED = Path(__file__).parent / "expected"
 UPDATE = os.environ.get("UPDATE_EXPECTED") == "1"  # rewrite expected/*.md from the output

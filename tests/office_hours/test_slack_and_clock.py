@@ -12,8 +12,8 @@ from sync.commands.office_hours import now_from, window_closed
 from sync.config import Schedule
 from sync.errors import AmbiguousWrite, ApiFailure, UsageError
 from sync.office_hours.schedule import session_on
-from sync.office_hours.slack import SlackWebhook
 from sync.retry import RetryPolicy
+from sync.slack import SlackWebhook
 
 URL = "https://hooks.slack.com/services/T000/B000/secretXYZ"
 

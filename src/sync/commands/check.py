@@ -16,7 +16,7 @@ from sync.check.findings import Finding, needs_fixing, tally
 from sync.config import ConfigError
 from sync.context import ASANA_TOKENS, Context, api_url, read_token
 from sync.errors import EXIT_FAILURE, EXIT_OK, UsageError
-from sync.office_hours.agenda import code_span, escape_table_cell
+from sync.templating import code_span, escape_table_cell
 
 FREE_PLAN_PER_MINUTE = 150
 

@@ -25,8 +25,8 @@ from sync.office_hours.publish import Publication, Published, publish
 from sync.office_hours.queue import plan_queue, queue_issue, queue_sweep
 from sync.office_hours.rotate import rotate, share_recording, tell_authors, to_rotate
 from sync.office_hours.session_issues import find_agenda_issue
-from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
+from sync.slack import SlackWebhook
 
 NOW_VARIABLE = "COMMUNITY_SYNC_NOW"
 

@@ -25,15 +25,14 @@ from sync.config import CshConfig
 from sync.config.model import Report
 from sync.errors import ApiFailure, UsageError
 from sync.github.client import GitHubClient
+from sync.github.marked_issues import IssueRef, create_issue, edit_body, find_marked
 from sync.hours import announce
 from sync.hours.model import NO_HOURS, CommunityHours, LoggedTask
 from sync.hours.render import flag_markdown
 from sync.hours.report import split_issue_url
 from sync.hours.slack_text import team_text
-from sync.office_hours.markers import normalize
-from sync.office_hours.session_issues import IssueRef, create_issue, edit_body, find_marked
-from sync.office_hours.slack import SlackWebhook
 from sync.retry import RetryPolicy
+from sync.slack import SlackWebhook
 
 EVER = datetime(2008, 1, 1, tzinfo=UTC)  # before any GitHub issue: read them all
 
@@ -168,7 +167,7 @@ class Publisher:
             made = create_issue(self.github(), repo, title, body, marker, since or EVER)
             self.runtime.info(f"created {made.ref}: {made.url}")
             return "created", made
-        if normalize(issue.body).strip() == normalize(body).strip():
+        if _lf(issue.body).strip() == _lf(body).strip():
             self.runtime.info(f"{issue.ref} is up to date")
             return "unchanged", issue
         if self.dry_run:
@@ -253,3 +252,8 @@ def _team_report(csh: CshConfig) -> Report:
 
 def _period_title(row: CommunityHours) -> str:
     return f", {row.span[0].isoformat()} to {row.span[1].isoformat()}" if row.span else ""
+
+
+def _lf(body: str) -> str:
+    """A body as GitHub stores it for comparison: LF line ends."""
+    return body.replace("\r\n", "\n")

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlsplit
-
-from jinja2 import FunctionLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from sync.domain import format_hours
 from sync.hours.contract import contract_first, contract_line, near_or_over
 from sync.hours.model import FLAG_KINDS, CommunityHours, Flag, LoggedTask, Span
 from sync.hours.report import UNDER_USE_AFTER, UNDER_USE_SHARE, issue_ref, percent
 from sync.mentions import neutralise_mentions
-from sync.office_hours.agenda import escape_table_cell
+from sync.templating import environment, escape_table_cell
 
 HOURS_TEMPLATE = "hours_report.md.j2"
 COMMUNITY_TEMPLATE = "community_report.md.j2"
@@ -76,18 +72,7 @@ def build_community_context(row: CommunityHours, today: date, hours_gid: str) ->
 
 def render(template: str, context: Mapping[str, Any]) -> str:
     """Render a bundled template with ``context`` (sandboxed; undefined names fail)."""
-    env = SandboxedEnvironment(
-        loader=FunctionLoader(_bundled_source),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(template).render(context)
-
-
-def _bundled_source(name: str) -> tuple[str, str, Any]:
-    resource = resources.files("sync").joinpath("templates", name)
-    return resource.read_text(encoding="utf-8"), str(resource), lambda: True
+    return environment().get_template(template).render(context)
 
 
 def mermaid_chart(rows: Sequence[CommunityHours], today: date) -> str:

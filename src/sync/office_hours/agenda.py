@@ -8,17 +8,21 @@ it renders literally, cannot break a table, and never reaches Jinja as template 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sync.config import OfficeHoursConfig
 from sync.mentions import neutralise_mentions
 from sync.office_hours.calendar import calendar_link
 from sync.office_hours.schedule import Session
+from sync.templating import (
+    code_span,
+    escape_table_cell,
+    markdown_link,
+    safe_url,
+)
 
 TopicKind = Literal["issue", "pull request"]
 
@@ -27,10 +31,6 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 BOT_LOGINS = frozenset({"dependabot", "renovate", "github-actions", "pre-commit-ci", "ghost"})
 """Logins never called out: GraphQL names apps without their `[bot]` suffix; `ghost` is a
 deleted account."""
-
-_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<|~$]|&(?=#?\w+;)")
-_LINE_START = re.compile(r"^(?:[#>+=-]|\d{1,9}[.)])")
-_URL_SAFE = ":/?#[]@!$&'*+,;=%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,26 +75,6 @@ class Shipped:
     at: dt.datetime  # published or merged
 
 
-def escape_markdown(text: str) -> str:
-    """Escape `text` to render as literal Markdown text, one paragraph, its line breaks kept."""
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(_escape_line_start(_escape_inline(line)) for line in lines if line)
-
-
-def escape_table_cell(text: str) -> str:
-    """Escape `text` for one line of Markdown, such as a table cell: newlines fold to spaces."""
-    return _escape_inline(" ".join(text.split()))
-
-
-def code_span(text: str) -> str:
-    """`text` as a Markdown code span, fenced by more backticks than it holds in a row."""
-    folded = " ".join(text.split())
-    longest = max((len(run) for run in re.findall(r"`+", folded)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if folded.startswith("`") or folded.endswith("`") else ""
-    return f"{fence}{pad}{folded}{pad}{fence}"
-
-
 def is_bot(login: str) -> bool:
     """Whether `login` is an app or a deleted account rather than a person."""
     name = login.strip().removeprefix("@").casefold()
@@ -130,9 +110,9 @@ def build_context(
         "overrun_minutes": max(0, planned - config.schedule.duration_minutes),
         "contributors": _contributors(topics, merged_pr_authors),
         "recording_notice": config.recording_notice,
-        "recording_consent_url": _safe_url(config.recording_consent_url or ""),
-        "meeting_url": _safe_url(config.meeting_url or ""),
-        "calendar_url": _safe_url(calendar_link(config, session)),
+        "recording_consent_url": safe_url(config.recording_consent_url or ""),
+        "meeting_url": safe_url(config.meeting_url or ""),
+        "calendar_url": safe_url(calendar_link(config, session)),
         "min_topics": config.min_topics,
         "short_of_topics": short,
         "missing_topics": max(0, config.min_topics - len(rows)),
@@ -155,8 +135,8 @@ def _topic_rows(config: OfficeHoursConfig, topics: Sequence[Topic]) -> list[dict
             {
                 "position": position,
                 "title": title,
-                "url": _safe_url(topic.url),
-                "link": _link(title, topic.url),
+                "url": safe_url(topic.url),
+                "link": markdown_link(title, topic.url),
                 "ref": escape_table_cell(topic.ref),
                 "author": _mention(topic.author) if topic.author.strip() else "(unknown)",
                 "kind": topic.kind,
@@ -210,7 +190,9 @@ def shipped_rows(shipped: Sequence[Shipped]) -> list[dict[str, str]]:
     return [
         {
             "kind": item.kind,
-            "link": _link(escape_table_cell(item.title) or escape_table_cell(item.ref), item.url),
+            "link": markdown_link(
+                escape_table_cell(item.title) or escape_table_cell(item.ref), item.url
+            ),
             "ref": escape_table_cell(item.ref),
             "author": _person_or_app(item.author),
             "date": item.at.date().isoformat(),
@@ -258,31 +240,3 @@ def _mention(login: str) -> str:
 def _timebox(start: int, end: int) -> str:
     """Minutes from the session's start as a span, e.g. 0:15 to 0:30."""
     return f"{start // 60}:{start % 60:02d}{DASH}{end // 60}:{end % 60:02d}"
-
-
-def _safe_url(url: str) -> str | None:
-    """An http(s) URL safe inside a Markdown link and a table cell, or None."""
-    folded = "".join(url.split())
-    if urlsplit(folded).scheme.lower() not in ("http", "https"):
-        return None
-    return quote(folded, safe=_URL_SAFE)
-
-
-def _link(escaped_title: str, url: str) -> str:
-    safe = _safe_url(url)
-    return f"[{escaped_title}]({safe})" if safe else escaped_title
-
-
-def _escape_inline(text: str) -> str:
-    """Backslash-escape what starts inline Markdown, HTML, entities, math or a table cell."""
-    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
-
-
-def _escape_line_start(line: str) -> str:
-    """Escape what would start a block (heading, quote, list, setext underline) at a line."""
-    return _LINE_START.sub(_escape_marker, line, count=1)
-
-
-def _escape_marker(match: re.Match[str]) -> str:
-    marker = match.group(0)  # "1." starts an ordered list: escape its dot, not its digits
-    return marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker

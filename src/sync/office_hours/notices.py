@@ -18,11 +18,10 @@ from sync.office_hours.agenda import (
     Person,
     Shipped,
     Topic,
-    code_span,
-    escape_table_cell,
     is_bot,
 )
 from sync.office_hours.schedule import Session
+from sync.templating import code_span, escape_table_cell
 
 SLACK_SECTION_LIMIT = 3000  # characters in a section block's text
 

@@ -15,22 +15,20 @@ from functools import partial
 
 from sync.config import OfficeHoursConfig
 from sync.github.client import GitHubClient
+from sync.github.marked_issues import IssueRef, create_issue, edit_body
 from sync.office_hours import markers, notices
 from sync.office_hours.agenda import Person, Shipped
 from sync.office_hours.board import Card
 from sync.office_hours.schedule import Session
 from sync.office_hours.session_issues import (
-    IssueRef,
     SessionIssues,
     comment,
     commented,
-    create_issue,
-    edit_body,
     find_session_issues,
     lookup_since,
 )
-from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
+from sync.slack import SlackWebhook
 
 
 @dataclass(frozen=True, slots=True)

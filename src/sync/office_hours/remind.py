@@ -14,12 +14,12 @@ from typing import Any
 
 from sync.config import OfficeHoursConfig
 from sync.github.client import GitHubClient
+from sync.github.marked_issues import IssueRef, edit_body
 from sync.office_hours import markers
 from sync.office_hours.notices import slack_escape, when
 from sync.office_hours.schedule import Session
-from sync.office_hours.session_issues import IssueRef, edit_body
-from sync.office_hours.slack import SlackWebhook
 from sync.office_hours.writes import Writes
+from sync.slack import SlackWebhook
 
 
 def due_from(config: OfficeHoursConfig, session: Session) -> datetime:

@@ -9,28 +9,27 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
 
 from sync.errors import UsageError
+from sync.templating import Source, bundled_source, environment
 
 BUNDLED_TEMPLATE = "agenda.md.j2"
 
-_Source = tuple[str, str, Callable[[], bool]]
+_Source = Source
 
 
 def render_agenda(context: Mapping[str, Any], template_path: Path | None = None) -> str:
     """The agenda as Markdown: `context` rendered by the bundled or the user's template."""
     if template_path is None:
-        return _environment(_bundled_source).get_template(BUNDLED_TEMPLATE).render(context)
+        return environment().get_template(BUNDLED_TEMPLATE).render(context)
     _inside_workspace(template_path)
     loaded: set[str] = set()
-    env = _environment(_user_source(template_path.parent, loaded))
+    env = environment(_user_source(template_path.parent, loaded))
     try:
         return env.get_template(template_path.name).render(context)
     except TemplateSyntaxError as err:
@@ -43,22 +42,7 @@ def render_agenda(context: Mapping[str, Any], template_path: Path | None = None)
 
 def bundled_template_source() -> str:
     """The text of the bundled agenda template, a starting point for a custom one."""
-    return _bundled_source(BUNDLED_TEMPLATE)[0]
-
-
-def _environment(load: Callable[[str], _Source]) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        loader=FunctionLoader(load),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-
-
-def _bundled_source(name: str) -> _Source:
-    """A template shipped in `sync/templates/`, read as package data."""
-    resource = resources.files("sync").joinpath("templates", *split_template_path(name))
-    return resource.read_text(encoding="utf-8"), str(resource), lambda: True
+    return bundled_source(BUNDLED_TEMPLATE)[0]
 
 
 def _inside_workspace(path: Path) -> None:

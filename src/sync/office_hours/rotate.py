@@ -19,11 +19,11 @@ from datetime import datetime
 from functools import partial
 
 from sync.github.client import GitHubClient
+from sync.github.marked_issues import IssueRef
 from sync.office_hours import markers, notices
 from sync.office_hours.board import Board, Card, move_cards, up_next
 from sync.office_hours.schedule import Session
 from sync.office_hours.session_issues import (
-    IssueRef,
     comment,
     commented,
     edit_comment,

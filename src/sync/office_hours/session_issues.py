@@ -12,28 +12,20 @@ a create that may or may not have happened looks again before it is sent a secon
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import partial
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from sync.config import OfficeHoursConfig, Schedule
 from sync.github.client import GitHubClient
+from sync.github.marked_issues import (
+    SESSION_ISSUES_QUERY,
+    IssueRef,
+    issue_ref,
+    issues_since,
+)
 from sync.office_hours import markers
 from sync.office_hours.schedule import Session, prepare_window_opens, session_at
-
-SESSION_ISSUES_QUERY = """
-query SessionIssues($owner: String!, $name: String!, $since: DateTime!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    issues(states: [OPEN, CLOSED], first: 100, after: $after, filterBy: {since: $since},
-           orderBy: {field: CREATED_AT, direction: DESC}) {
-      pageInfo { hasNextPage endCursor }
-      nodes { id number title url state body }
-    }
-  }
-}
-"""
 
 TOPIC_COMMENTS_QUERY = """
 query TopicComments($ids: [ID!]!) {
@@ -68,39 +60,11 @@ QUERIES = {
 
 
 @dataclass(frozen=True, slots=True)
-class IssueRef:
-    """An issue as publish needs it."""
-
-    repo: str
-    number: int
-    url: str
-    title: str
-    body: str
-    open: bool
-
-    @property
-    def ref(self) -> str:
-        """`owner/repo#number`."""
-        return f"{self.repo}#{self.number}"
-
-
-@dataclass(frozen=True, slots=True)
 class SessionIssues:
     """The session's agenda issue and escalation issue, where they exist."""
 
     agenda: IssueRef | None
     escalation: IssueRef | None
-
-
-def _issue_ref(repo: str, node: Mapping[str, Any]) -> IssueRef:
-    return IssueRef(
-        repo=repo,
-        number=int(node["number"]),
-        url=str(node.get("url") or ""),
-        title=str(node.get("title") or ""),
-        body=str(node.get("body") or ""),
-        open=str(node.get("state") or "OPEN").upper() == "OPEN",
-    )
 
 
 def lookup_since(schedule: Schedule, session: Session) -> datetime:
@@ -111,21 +75,6 @@ def lookup_since(schedule: Schedule, session: Session) -> datetime:
         else session.start_utc - timedelta(days=schedule.every_days)
     )
     return min(prepare_window_opens(schedule, session), previous)
-
-
-def _issue_nodes(gh: GitHubClient, repo: str, since: datetime) -> Iterator[Mapping[str, Any]]:
-    owner, name = repo.split("/", 1)
-    after: str | None = None
-    stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    while True:
-        variables = {"owner": owner, "name": name, "since": stamp, "after": after}
-        data = gh.graphql(SESSION_ISSUES_QUERY, variables, what=f"read the issues of {repo}")
-        found = (data.get("repository") or {}).get("issues") or {}
-        yield from (node for node in found.get("nodes") or [] if node)
-        page = found.get("pageInfo") or {}
-        if not page.get("hasNextPage"):
-            return
-        after = page.get("endCursor")
 
 
 def find_session_issues(
@@ -140,14 +89,14 @@ def find_session_issues(
     agenda_marker = markers.agenda_start(session)
     escalation_marker = markers.escalation_issue(session)
     escalation = titled = None
-    for node in _issue_nodes(gh, repo, since):
+    for node in issues_since(gh, repo, since):
         body = str(node.get("body") or "")
         if escalation is None and escalation_marker in body:
-            escalation = _issue_ref(repo, node)
+            escalation = issue_ref(repo, node)
         if agenda_marker in body:  # an escalation issue is younger: it was seen already
-            return SessionIssues(_issue_ref(repo, node), escalation)
+            return SessionIssues(issue_ref(repo, node), escalation)
         if titled is None and str(node.get("title") or "").strip().casefold() == title.casefold():
-            titled = _issue_ref(repo, node)
+            titled = issue_ref(repo, node)
     return SessionIssues(titled, escalation)
 
 
@@ -158,41 +107,6 @@ def find_agenda_issue(
     title = f"Office hours {session.date.isoformat()}"
     since = lookup_since(config.schedule, session)
     return find_session_issues(gh, config.repository, session.date, title, since).agenda
-
-
-def create_issue(
-    gh: GitHubClient,
-    repo: str,
-    title: str,
-    body: str,
-    marker: str,
-    since: datetime,
-    labels: Sequence[str] = (),
-) -> IssueRef:
-    """Open an issue whose body holds `marker`; after an unclear failure, look before resending.
-
-    The look reads issues updated since `since` (any time before this run will do).
-    """
-    handle = gh.rest.get_repo(repo)
-
-    def create() -> IssueRef:
-        issue = handle.create_issue(title=title, body=body, labels=list(labels))
-        return IssueRef(repo, issue.number, issue.html_url, issue.title, issue.body or "", True)
-
-    look = partial(find_marked, gh, repo, marker, since)
-    return gh.call(create, what=f'create issue "{title}" in {repo}', idempotent=False, recover=look)
-
-
-def find_marked(gh: GitHubClient, repo: str, marker: str, since: datetime) -> IssueRef | None:
-    """The newest issue of `repo` updated since `since` whose body holds `marker`."""
-    nodes = _issue_nodes(gh, repo, since)
-    return next((_issue_ref(repo, n) for n in nodes if marker in (n.get("body") or "")), None)
-
-
-def edit_body(gh: GitHubClient, issue: IssueRef, body: str) -> None:
-    """Replace an issue's body."""
-    handle = gh.rest.get_repo(issue.repo).get_issue(issue.number)
-    gh.call(lambda: handle.edit(body=body), what=f"update {issue.ref}")
 
 
 def commented(gh: GitHubClient, node_ids: Iterable[str], marker: str) -> set[str]:

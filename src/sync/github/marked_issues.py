@@ -1,0 +1,105 @@
+"""Issues found again by a hidden marker in their body: read only those updated since a bound
+(GitHub's `filterBy: {since}`, newest first), written through REST with a look before a create
+is sent a second time. Office hours' agenda issues and the hours reports both use them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from sync.github.client import GitHubClient
+
+SESSION_ISSUES_QUERY = """
+query SessionIssues($owner: String!, $name: String!, $since: DateTime!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    issues(states: [OPEN, CLOSED], first: 100, after: $after, filterBy: {since: $since},
+           orderBy: {field: CREATED_AT, direction: DESC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id number title url state body }
+    }
+  }
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRef:
+    """An issue as publish needs it."""
+
+    repo: str
+    number: int
+    url: str
+    title: str
+    body: str
+    open: bool
+
+    @property
+    def ref(self) -> str:
+        """`owner/repo#number`."""
+        return f"{self.repo}#{self.number}"
+
+
+def issue_ref(repo: str, node: Mapping[str, Any]) -> IssueRef:
+    """An IssueRef from an issue node of SESSION_ISSUES_QUERY."""
+    return IssueRef(
+        repo=repo,
+        number=int(node["number"]),
+        url=str(node.get("url") or ""),
+        title=str(node.get("title") or ""),
+        body=str(node.get("body") or ""),
+        open=str(node.get("state") or "OPEN").upper() == "OPEN",
+    )
+
+
+def issues_since(gh: GitHubClient, repo: str, since: datetime) -> Iterator[Mapping[str, Any]]:
+    """Every issue of `repo` updated since `since`, newest first, page by page."""
+    owner, name = repo.split("/", 1)
+    after: str | None = None
+    stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    while True:
+        variables = {"owner": owner, "name": name, "since": stamp, "after": after}
+        data = gh.graphql(SESSION_ISSUES_QUERY, variables, what=f"read the issues of {repo}")
+        found = (data.get("repository") or {}).get("issues") or {}
+        yield from (node for node in found.get("nodes") or [] if node)
+        page = found.get("pageInfo") or {}
+        if not page.get("hasNextPage"):
+            return
+        after = page.get("endCursor")
+
+
+def create_issue(
+    gh: GitHubClient,
+    repo: str,
+    title: str,
+    body: str,
+    marker: str,
+    since: datetime,
+    labels: Sequence[str] = (),
+) -> IssueRef:
+    """Open an issue whose body holds `marker`; after an unclear failure, look before resending.
+
+    The look reads issues updated since `since` (any time before this run will do).
+    """
+    handle = gh.rest.get_repo(repo)
+
+    def create() -> IssueRef:
+        issue = handle.create_issue(title=title, body=body, labels=list(labels))
+        return IssueRef(repo, issue.number, issue.html_url, issue.title, issue.body or "", True)
+
+    look = partial(find_marked, gh, repo, marker, since)
+    return gh.call(create, what=f'create issue "{title}" in {repo}', idempotent=False, recover=look)
+
+
+def find_marked(gh: GitHubClient, repo: str, marker: str, since: datetime) -> IssueRef | None:
+    """The newest issue of `repo` updated since `since` whose body holds `marker`."""
+    nodes = issues_since(gh, repo, since)
+    return next((issue_ref(repo, n) for n in nodes if marker in (n.get("body") or "")), None)
+
+
+def edit_body(gh: GitHubClient, issue: IssueRef, body: str) -> None:
+    """Replace an issue's body."""
+    handle = gh.rest.get_repo(issue.repo).get_issue(issue.number)
+    gh.call(lambda: handle.edit(body=body), what=f"update {issue.ref}")
