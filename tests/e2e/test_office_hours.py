@@ -366,6 +366,13 @@ def test_queue_ignores_other_labels_and_pull_request_events(oh: OfficeHours) -> 
     pulls = oh.run("queue", "--event", event, GITHUB_EVENT_NAME="pull_request")
     assert "pull requests are queued by the scheduled run" in pulls.stdout
     assert oh.world.server.count("github") == 0
+    # the same issue, labeled office-hours, then labeled again before its run started: the run
+    # that replaced the first one (one pending run per concurrency group) queues it
+    gh = oh.world.github
+    gh.add_issue_label(COMMUNITY, oh.seed.proposal, "office-hours")
+    later = _labeled_event(oh, oh.seed.proposal, "needs-triage")
+    replaced = oh.run("queue", "--event", later, GITHUB_EVENT_NAME="issues")
+    assert replaced.code == 0 and replaced.outputs["changes"] == "1", replaced.stdout
 
 
 def test_scheduled_sweep_queues_labeled_issues_and_pull_requests(oh: OfficeHours) -> None:

@@ -105,8 +105,9 @@ def test_grooming_is_for_short_issues_and_tags_people() -> None:
 
 
 # -- queue events ----------------------------------------------------------------------------
-def labeled(label: str, action: str = "labeled") -> dict[str, object]:
-    return {"action": action, "label": {"name": label}, "issue": {"node_id": "I_1", "number": 1},
+def labeled(label: str, action: str = "labeled", on: tuple[str, ...] = ()) -> dict[str, object]:
+    issue = {"node_id": "I_1", "number": 1, "labels": [{"name": name} for name in on]}
+    return {"action": action, "label": {"name": label}, "issue": issue,
             "repository": {"full_name": "o/r"}}  # fmt: skip
 
 
@@ -117,7 +118,9 @@ def labeled(label: str, action: str = "labeled") -> dict[str, object]:
         ("schedule", {"schedule": "17 6 * * *"}, "sweep"),
         ("workflow_dispatch", {}, "sweep"),
         ("issues", labeled("Office-Hours"), "I_1"),
-        ("issues", labeled("bug"), "the issue was labeled bug, not labeled office-hours"),
+        ("issues", labeled("bug"), "the issue was labeled bug; it is not labeled office-hours"),
+        # a later label event replaces the pending run of the topic label's: it queues too
+        ("issues", labeled("bug", on=("office-hours", "bug")), "I_1"),
         ("issues", labeled("office-hours", "unlabeled"), "the issue was unlabeled, not labeled"),
         ("pull_request", {}, "pull requests are queued by the scheduled run"),
         ("push", {}, "a push event queues nothing"),

@@ -139,6 +139,20 @@ def test_another_label_starts_no_job(oh_machine: Machine) -> None:
     assert m.world.server.count() == 0
 
 
+def test_a_later_label_event_on_a_topic_still_queues_it(oh_machine: Machine) -> None:
+    """GitHub keeps one pending run per concurrency group: the office-hours label's run can be
+    replaced by the next label event on the same issue, which must then queue the issue."""
+    m = oh_machine
+    issue = m.world.github.create_issue(COMMUNITY, "Topic", "…", labels=["office-hours"])
+    m.world.github.add_issue_label(COMMUNITY, issue.number, "question")
+    payload = m.issues_event("labeled", issue.number, repo=COMMUNITY, label="question")
+
+    queued = m.run("office-hours.yml", "queue", "issues", payload)
+
+    assert_ran(queued)
+    assert status(m, issue.number) == "Up Next"
+
+
 def test_the_central_template_runs_rotate_queue_and_publish_in_order(
     oh_machine: Machine,
 ) -> None:

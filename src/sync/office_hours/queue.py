@@ -43,14 +43,24 @@ def plan_queue(
         return QueueRequest(skip=f"a {name} event queues nothing")
     action = payload.get("action")
     added = str((payload.get("label") or {}).get("name") or "")
-    if action != "labeled" or added.casefold() != label.casefold():
-        what = f"labeled {added}" if action == "labeled" else str(action)
-        return QueueRequest(skip=f"the issue was {what}, not labeled {label}")
+    if action != "labeled":
+        return QueueRequest(skip=f"the issue was {action}, not labeled {label}")
+    # Any label event on an issue that carries the topic label queues it: GitHub keeps one
+    # pending run per concurrency group, so a second label event on the same issue replaces
+    # the run of the first, and the replacing run must do its work.
+    carried = {str((lbl or {}).get("name") or "").casefold() for lbl in _labels(payload)}
+    if label.casefold() not in carried | {added.casefold()}:
+        return QueueRequest(skip=f"the issue was labeled {added}; it is not labeled {label}")
     issue = payload.get("issue")
     if not isinstance(issue, dict) or not issue.get("node_id"):
         raise EventError(path, "issue.node_id", "missing; expected an issues event payload")
     repo = str((payload.get("repository") or {}).get("full_name") or "")
     return QueueRequest(node_id=str(issue["node_id"]), ref=f"{repo}#{issue.get('number')}")
+
+
+def _labels(payload: Mapping[str, Any]) -> list[Any]:
+    labels = (payload.get("issue") or {}).get("labels")
+    return labels if isinstance(labels, list) else []
 
 
 def queue_issue(gh: GitHubClient, board: Board, request: QueueRequest, label: str,
