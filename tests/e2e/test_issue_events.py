@@ -335,6 +335,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(harness: Harness) -> None:
     ]
     assert h.world.server.count(writes=True) == 0
     assert tasks_for(h, URL.format(issue.number)) == []
+    assert result.outputs["action"] == "created"  # the contract's value for what it would do
+    assert f"{REPO}#{issue.number}**: would be created" in result.summary
 
 
 def test_issue_form_header_and_community(harness: Harness) -> None:

@@ -37,10 +37,15 @@ def report_outcomes(
     runtime.summary(_summary(outcomes, lines, dry_run, title))
 
 
+_WOULD = frozenset({"created", "updated", "completed", "deleted"})
+
+
 def _summary(outcomes: Sequence[Outcome], lines: list[str], dry_run: bool, title: str) -> str:
     first = outcomes[0]
     head = f"### CSH sync ({title}){' — dry run' if dry_run else ''}"
-    parts = [head, "", f"**{first.target.repo}#{first.target.number}**: {first.action}"]
+    # The `action` output keeps the contract's values; the summary says what would happen.
+    action = f"would be {first.action}" if dry_run and first.action in _WOULD else first.action
+    parts = [head, "", f"**{first.target.repo}#{first.target.number}**: {action}"]
     if first.task_gid:
         parts[-1] += f" (Asana task {first.task_gid})"
     if lines:
