@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from sync.emulator.seed import REPO
 from tests.e2e.conftest import Harness
-from tests.e2e.test_issue_events import URL, link_comments, new_issue, only_task, tasks_for
+from tests.e2e.test_issue_events import (
+    URL,
+    link_comments,
+    new_issue,
+    only_task,
+    set_hours,
+    tasks_for,
+)
 
 OUTSIDER = "outsider"
 
@@ -236,3 +243,26 @@ def test_the_link_comment_says_nothing_about_the_contract_by_default(harness: Ha
     assert h.event("labeled", issue.number, label="CSH").code == 0
     [comment] = link_comments(h, issue)
     assert "contract" not in comment and "30" not in comment
+
+
+def test_a_misspelt_hours_field_clears_no_hours(harness: Harness) -> None:
+    """Every board read says "no hours" when the configured field does not exist: over the cap,
+    the clearing is held back (everything else still syncs) until confirmed."""
+    h = harness
+    configure(h, "  max_deletes: 2\n")
+    issues = [new_issue(h, title=f"Logged {n}") for n in range(3)]
+    for issue in issues:
+        set_hours(h, issue, 4.0)
+    assert h.cli("reconcile").code == 0
+    text = h.config.read_text(encoding="utf-8").replace(
+        "hours_field: Hours spent", "hours_field: Hours spnt"
+    )
+    h.config.write_text(text, encoding="utf-8")
+    h.world.github.edit_issue(REPO, issues[0].number, title="Renamed")
+    result = h.cli("reconcile")
+    assert result.code == 1
+    assert "held back clearing the GitHub Hours of 3 tasks" in result.stderr
+    assert "csh.board.hours_field" in result.stderr
+    for issue in issues:
+        assert h.world.asana.custom_field_value(only_task(h, issue).gid, "GitHub Hours") == 4.0
+    assert only_task(h, issues[0]).name == "Renamed"  # the rest of the update went through

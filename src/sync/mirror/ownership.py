@@ -115,11 +115,12 @@ class Held:
 
     deletes: list[DeleteTask] = field(default_factory=list)
     reopens: list[ReopenIssue] = field(default_factory=list)
+    cleared: list[UpdateTask] = field(default_factory=list)  # updates that clear GitHub Hours
     max_deletes: int = 0
     max_reopens: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.deletes or self.reopens)
+        return bool(self.deletes or self.reopens or self.cleared)
 
     def messages(self) -> list[str]:
         """What was held back and how to confirm it, one line each."""
@@ -131,6 +132,14 @@ class Held:
                 f"make (csh.max_deletes). Check them with `community-sync --dry-run reconcile`, "
                 f"then confirm with `community-sync reconcile --allow-deletes {n}`"
             )
+        if self.cleared:
+            n = len(self.cleared)
+            lines.append(
+                f"held back clearing the GitHub Hours of {n} tasks: more than the "
+                f"{self.max_deletes} a run may clear (csh.max_deletes); is "
+                "csh.board.hours_field the board's field name? If the board really lost them, "
+                f"confirm with `community-sync reconcile --allow-deletes {n}`"
+            )
         if self.reopens:
             refs = ", ".join(r.ref for r in self.reopens)
             lines.append(
@@ -141,18 +150,56 @@ class Held:
 
 
 def cap(
-    changes: list[Change], max_deletes: int | None, max_reopens: int
+    changes: list[Change], max_deletes: int | None, max_reopens: int, hours_gid: str = ""
 ) -> tuple[list[Change], Held]:
-    """Hold back every delete when there are more than ``max_deletes`` (None: no cap), and the
-    reopens past the first ``max_reopens``."""
+    """Hold back every delete when there are more than ``max_deletes`` (None: no cap), and so
+    every clearing of GitHub Hours (a misspelt hours field reads as "no hours" everywhere);
+    and the reopens past the first ``max_reopens``."""
     held = Held(max_deletes=max_deletes or 0, max_reopens=max_reopens)
     deletes = [c for c in changes if isinstance(c, DeleteTask)]
+    clears = [c for c in changes if isinstance(c, UpdateTask) and _clears(c, hours_gid)]
     if max_deletes is not None and len(deletes) > max_deletes:
         held.deletes = deletes
+    if max_deletes is not None and len(clears) > max_deletes:
+        held.cleared = clears
     reopens = [c for c in changes if isinstance(c, ReopenIssue)]
     held.reopens = reopens[max_reopens:]
     dropped = {id(c) for c in (*held.deletes, *held.reopens)}
-    return [c for c in changes if id(c) not in dropped], held
+    kept: list[Change] = []
+    for change in changes:
+        if id(change) in dropped:
+            continue
+        if held.cleared and isinstance(change, UpdateTask) and _clears(change, hours_gid):
+            rest = _without_hours(change, hours_gid)
+            if rest is not None:
+                kept.append(rest)
+            continue
+        kept.append(change)
+    return kept, held
+
+
+def _clears(change: UpdateTask, hours_gid: str) -> bool:
+    """True when the update empties a GitHub Hours value the task has."""
+    custom = change.data.get("custom_fields") or {}
+    if not hours_gid or hours_gid not in custom or custom[hours_gid] is not None:
+        return False
+    return any(
+        label == change.hours_label and old is not None and new is None
+        for label, old, new in change.diffs
+    )
+
+
+def _without_hours(change: UpdateTask, hours_gid: str) -> UpdateTask | None:
+    """The update without its GitHub Hours part (None when nothing else is left)."""
+    custom = {k: v for k, v in (change.data.get("custom_fields") or {}).items() if k != hours_gid}
+    data = {k: v for k, v in change.data.items() if k != "custom_fields"}
+    if custom:
+        data["custom_fields"] = custom
+    label = change.hours_label
+    diffs = tuple(d for d in change.diffs if not (d[0] == label and d[2] is None))
+    if not data:
+        return None
+    return replace(change, data=data, diffs=diffs)
 
 
 # -- rule 4: who may bring an issue into the mirror --------------------------------------------

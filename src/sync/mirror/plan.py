@@ -43,6 +43,7 @@ class UpdateTask:
     data: Mapping[str, Any]
     diffs: tuple[tuple[str, Any, Any], ...]
     completes: bool = False
+    hours_label: str = ""  # how the diffs name the GitHub Hours field
 
     def describe(self) -> str:
         """The dry-run line."""

@@ -65,7 +65,8 @@ def _reconcile(
     data, diffs = field_changes(task, have, fields)
     if data:
         completes = data.get("completed") is True
-        changes.append(UpdateTask(have.gid, task.ref, data, tuple(diffs), completes))
+        hours = fields.names.get(fields.hours_gid, fields.hours_gid)
+        changes.append(UpdateTask(have.gid, task.ref, data, tuple(diffs), completes, hours))
     return changes
 
 

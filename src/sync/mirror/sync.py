@@ -182,7 +182,8 @@ class Mirror:
         tasks = {t.gid: t for found in index.values() for t in found}
         plan.changes, refused = screen(plan.changes, tasks, self.ownership())
         plan.warnings += refused
-        plan.changes, held = cap(plan.changes, max_deletes, self.csh.max_reopens)
+        hours_gid = self.fields().hours_gid
+        plan.changes, held = cap(plan.changes, max_deletes, self.csh.max_reopens, hours_gid)
         return held
 
     def _anything_mirrored(self, root: IssueNode, ancestor: Ancestor | None) -> bool:
