@@ -175,3 +175,11 @@ def test_the_no_hours_flag_names_the_assignee() -> None:
     asana_only = replace(task("6", completed=True), assignee="Octo Cat")
     [flag] = [f for f in summarize(UNI, [asana_only], HOURS, MIDDLE).flags if f.kind == NO_HOURS]
     assert flag.message.endswith("; assignee: Octo Cat") and flag.url is None
+
+
+def test_a_mention_in_a_task_name_does_not_ping_from_a_flag() -> None:
+    base = task("8", completed=True, issue=9)
+    named = replace(base, task=replace(base.task, name="Ask @example-org/team about it"))
+    [flag] = [f for f in summarize(UNI, [named], HOURS, MIDDLE).flags if f.kind == NO_HOURS]
+    assert "@example-org/team" not in flag.message
+    assert "@\u200bexample-org/team" in flag.message

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from sync.config import Community
 from sync.domain import format_hours, task_hours
+from sync.mentions import neutralise_mentions
 from sync.hours.model import (
     LOGGED_BOTH_WAYS,
     NO_HOURS,
@@ -192,7 +193,8 @@ def wrong_community(
 def describe(logged: LoggedTask, *, link: bool = False) -> str:
     """How a flag names a task: its gid and name, and its issue when it mirrors one (with
     the issue's URL when ``link``)."""
-    text = f'task {logged.task.gid} "{logged.task.name}"'
+    # the name is an issue title: a mention in it must not ping anyone from a report
+    text = f'task {logged.task.gid} "{neutralise_mentions(logged.task.name)}"'
     url = logged.task.github_url
     if not url:
         return text
