@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 from sync.config import Community
 from sync.domain import format_hours, task_hours
-from sync.mentions import neutralise_mentions
 from sync.hours.model import (
     LOGGED_BOTH_WAYS,
     NO_HOURS,
@@ -39,6 +38,7 @@ from sync.hours.model import (
     Span,
 )
 from sync.hours.period import community_span, counted_hours, in_report
+from sync.mentions import neutralise_mentions
 
 UNDER_USE_SHARE = 0.5
 UNDER_USE_AFTER = 0.25
