@@ -135,9 +135,11 @@ def test_the_tools_own_commands_pass_unchanged(tmp_path: Path) -> None:
     rt.error("bad ::x")
     with rt.group("::g"):
         pass
+    # groups fold the lines beside them (stdout); annotations go to stderr (stdout is data)
     assert rt.stdout.getvalue() == (  # type: ignore[attr-defined]
-        "no newline yet\n::error::bad ::x\n::group::::g\n::endgroup::\n"
+        "no newline yet\n::group::::g\n::endgroup::\n"
     )
+    assert rt.stderr.getvalue() == "::error::bad ::x\n"  # type: ignore[attr-defined]
 
 
 def test_outside_actions_and_in_a_redirected_file_output_stays_as_written(tmp_path: Path) -> None:
@@ -158,12 +160,9 @@ def test_each_line_of_a_multi_line_secret_is_masked_and_short_values_are_not(
     rt.add_secret("first-line-secret\nsecond-line-secret\n")
     rt.add_secret("x")
     rt.out("first-line-secret, second-line-secret and x")
-    lines = rt.stdout.getvalue().splitlines()  # type: ignore[attr-defined]
-    assert lines == [
-        "::add-mask::first-line-secret",
-        "::add-mask::second-line-secret",
-        "***, *** and x",
-    ]
+    commands = rt.stderr.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert commands == ["::add-mask::first-line-secret", "::add-mask::second-line-secret"]
+    assert rt.stdout.getvalue().splitlines() == ["***, *** and x"]  # type: ignore[attr-defined]
 
 
 def test_in_actions_the_process_streams_pass_the_guard_too(tmp_path: Path) -> None:

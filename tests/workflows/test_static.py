@@ -134,8 +134,11 @@ def test_office_hours_runs_daily_on_a_label_and_by_hand() -> None:
     assert set(on["workflow_dispatch"]["inputs"]) == {"date", "force", "dry-run"}
     assert "pull_request_target" not in on  # pull requests are queued by the schedule
     jobs = workflow["jobs"]
+    # any label event on an issue carrying the topic label: a later label event replaces the
+    # pending run of an earlier one in the issue's concurrency group, and must queue it
     assert jobs["queue"]["if"] == (
-        "github.event_name == 'issues' && github.event.label.name == 'office-hours'"
+        "github.event_name == 'issues' && github.event.action == 'labeled'"
+        " && contains(github.event.issue.labels.*.name, 'office-hours')"
     )
     assert jobs["sessions"]["if"] == (
         "(github.event_name == 'schedule' && github.event.schedule == '17 6 * * *')"
