@@ -8,8 +8,8 @@ Before the cards move, each topic's issue or pull request gets one comment sayin
 discussed, with the agenda issue's link (and the recording's, once a person has written a
 `Recording: URL` line in the agenda issue). Commenting first means a run that fails half way
 leaves the cards in "Up Next", so the next run finishes the job, and the comment's marker
-keeps it from being written twice. A recording is often posted after the run that rotated: later runs
-(until the next session ends) add it to the notes of the cards they moved.
+keeps it from being written twice. A recording is often posted after the run that rotated:
+later runs (until the next session ends) add it to the notes of the cards they moved.
 """
 
 from __future__ import annotations
