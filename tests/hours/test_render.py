@@ -12,12 +12,12 @@ from sync.hours.model import CommunityHours
 from sync.hours.render import (
     COMMUNITY_TEMPLATE,
     HOURS_TEMPLATE,
-    _bundled_source,
     build_community_context,
     build_report_context,
     render,
 )
 from sync.hours.report import summarize
+from sync.templating import bundled_source
 from tests.hours.test_report import COLLEGE, HOURS, MIDDLE, NAMED, UNI, UNI_TASKS, task
 
 
@@ -107,5 +107,5 @@ def test_templates_use_only_what_the_contexts_give() -> None:
     }
     env = Environment(undefined=StrictUndefined, autoescape=False)
     for name, context in contexts.items():
-        source = _bundled_source(name)[0]
+        source = bundled_source(name)[0]
         assert meta.find_undeclared_variables(env.parse(source)) <= set(context)
