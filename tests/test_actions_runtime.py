@@ -136,8 +136,9 @@ def test_the_tools_own_commands_pass_unchanged(tmp_path: Path) -> None:
     with rt.group("::g"):
         pass
     assert rt.stdout.getvalue() == (  # type: ignore[attr-defined]
-        "no newline yet\n::error::bad ::x\n::group::::g\n::endgroup::\n"
+        "no newline yet\n::group::::g\n::endgroup::\n"
     )
+    assert rt.stderr.getvalue() == "::error::bad ::x\n"  # type: ignore[attr-defined]
 
 
 def test_outside_actions_and_in_a_redirected_file_output_stays_as_written(tmp_path: Path) -> None:

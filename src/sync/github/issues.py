@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sync.domain import IssueNode, LinkComment
+from sync.domain import IssueNode, LinkCommentRead, split_issue_url
 from sync.errors import ApiFailure
 from sync.github.client import GitHubClient
 
@@ -191,7 +191,7 @@ class ParentInfo:
     labels: tuple[str, ...]
     state: str
     state_reason: str | None
-    link_comment: LinkComment | None
+    link_comment: LinkCommentRead | None
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _field_value(value: Mapping[str, Any]) -> Any:
     return clean_text(text) if isinstance(text, str) else text
 
 
-def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComment]:
+def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkCommentRead]:
     """Every comment carrying the link marker, whoever wrote it (trust is decided later)."""
     found = []
     for comment in comment_nodes:
@@ -244,7 +244,7 @@ def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComm
         if match:
             author = ((comment.get("author") or {}).get("login")) or ""
             found.append(
-                LinkComment(
+                LinkCommentRead(
                     int(comment["databaseId"]),
                     comment["id"],
                     body,
@@ -256,7 +256,7 @@ def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComm
     return found
 
 
-def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkComment | None:
+def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkCommentRead | None:
     """The sync's own link comment among an issue's comments: the marker is trusted only in a
     comment the sync's identity wrote (anyone can paste a marker into a public issue)."""
     return next((c for c in marker_comments(comment_nodes) if c.by_viewer), None)
@@ -328,7 +328,7 @@ def _reason(value: Any) -> str | None:
 
 
 def _datetime(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    return datetime.fromisoformat(str(value)) if value else None
 
 
 def parse_parents(data: Mapping[str, Any]) -> tuple[ParentInfo, ...]:
@@ -519,10 +519,10 @@ def locate_issue(gh: GitHubClient, repo: str, number: int) -> Located:
         if status != 200:
             return Located(unreadable=f"{repo}#{number} moved where this token cannot read it")
     url = body.get("html_url")
-    match = re.search(r"/([^/]+/[^/]+)/issues/(\d+)$", url) if isinstance(url, str) else None
-    if match is None:
+    split = split_issue_url(url) if isinstance(url, str) else None
+    if split is None:
         raise ApiFailure("GitHub", f"{what}: the answer holds no issue URL")
-    return Located(moved_to=(match.group(1), int(match.group(2))))
+    return Located(moved_to=(f"{split[0]}/{split[1]}", split[2]))
 
 
 def role_of(gh: GitHubClient, repo: str, login: str) -> str | None:

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sync.config import CshConfig
-from sync.domain import community_of
+from sync.domain import community_of, split_issue_url
 from sync.github.client import GitHubClient
 from sync.github.issues import CORE_FIELDS, BoardRef, complete_field_values, parse_issue
-from sync.hours.report import split_issue_url
 
 BATCH = 50
 

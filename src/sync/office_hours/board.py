@@ -227,7 +227,7 @@ def parse_topic(content: Mapping[str, Any]) -> Topic:
 
 def parse_time(value: str) -> datetime:
     """A GitHub DateTime (`2026-01-07T16:00:00Z`) as an aware datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 
 
 def up_next(cards: Sequence[Card], board: Board) -> list[Card]:
