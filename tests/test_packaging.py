@@ -29,6 +29,8 @@ def test_data_files_are_package_data() -> None:
         "templates/community_report.md.j2",
         "templates/ISSUE_TEMPLATE/csh-request.yml",
         "emulator/github_schema.graphql",
+        "github/fragments.graphql",
+        "github/IssueTree.graphql",
         "py.typed",
     ):
         assert root.joinpath(name).is_file(), name
