@@ -31,6 +31,9 @@ def test_data_files_are_package_data() -> None:
         "emulator/github_schema.graphql",
         "github/fragments.graphql",
         "github/IssueTree.graphql",
+        "office_hours/fragments.graphql",
+        "office_hours/OfficeHoursCards.graphql",
+        "check/CheckBoard.graphql",
         "py.typed",
     ):
         assert root.joinpath(name).is_file(), name

@@ -8,30 +8,10 @@ from typing import Any, Literal
 
 from sync.errors import ApiFailure
 from sync.github.client import GitHubClient
+from sync.github.documents import document
 
-BOARD_QUERY = """
-query CheckBoard($owner: String!, $number: Int!) {
-  repositoryOwner(login: $owner) {
-    login
-    ... on Organization { projectV2(number: $number) { ...CheckBoardFields } }
-    ... on User { projectV2(number: $number) { ...CheckBoardFields } }
-  }
-}
-fragment CheckBoardFields on ProjectV2 {
-  title url closed
-  fields(first: 100) {
-    nodes {
-      ... on ProjectV2FieldCommon { name dataType }
-      ... on ProjectV2SingleSelectField { options { name } }
-    }
-  }
-}
-"""
-REPOSITORY_QUERY = """
-query CheckRepository($owner: String!, $name: String!, $label: String!) {
-  repository(owner: $owner, name: $name) { nameWithOwner label(name: $label) { name } }
-}
-"""
+BOARD_QUERY = document("sync.check", "CheckBoard")
+REPOSITORY_QUERY = document("sync.check", "CheckRepository")
 QUERIES = {"CheckBoard": BOARD_QUERY, "CheckRepository": REPOSITORY_QUERY}
 
 

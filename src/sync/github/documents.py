@@ -1,8 +1,9 @@
 """GraphQL documents kept as ``.graphql`` files beside the module that sends them.
 
-A package's ``fragments.graphql`` holds the fragments its documents share; `document` reads
-one operation's file and appends exactly the fragments it uses (GitHub refuses a document with
-an unused fragment). Plain text handling: graphql-core is only the emulator's (the demo extra).
+A package's ``fragments.graphql`` holds the fragments its documents share (a fragment only one
+document uses stays in that document's file); `document` reads one operation's file and
+appends exactly the shared fragments it uses (GitHub refuses a document with an unused
+fragment). Plain text handling: graphql-core is only the emulator's (the demo extra).
 """
 
 from __future__ import annotations
@@ -33,13 +34,15 @@ def _fragments(package: str) -> dict[str, str]:
 
 def fragments_for(package: str, text: str) -> str:
     """The definitions of every fragment `text` spreads, directly or through another."""
-    known, wanted, seen = _fragments(package), list(_SPREAD.findall(text)), []
+    own = {match[1] for match in _FRAGMENT.finditer(text)}
+    wanted = [name for name in _SPREAD.findall(text) if name not in own]
+    seen: list[str] = []
     while wanted:
         name = wanted.pop(0)
         if name not in seen:
             seen.append(name)
-            wanted += _SPREAD.findall(known[name])
-    return "".join(known[name] for name in seen)
+            wanted += _SPREAD.findall(_fragments(package)[name])
+    return "".join(_fragments(package)[name] for name in seen)
 
 
 @functools.cache
