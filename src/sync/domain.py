@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sync.config import Community, CshConfig
 from sync.issue_form import parse_issue_form
@@ -25,7 +26,7 @@ KEEP: Any = _Keep()
 
 
 @dataclass(frozen=True)
-class LinkComment:
+class LinkCommentRead:
     """The bot's comment on an issue that links its Asana task (found by a hidden marker)."""
 
     id: int
@@ -54,7 +55,7 @@ class IssueNode:
         default_factory=dict
     )  # CSH board field values by field name (None = on board, empty)
     closed_at: datetime | None = None
-    link_comment: LinkComment | None = None
+    link_comment: LinkCommentRead | None = None
     comments_complete: bool = False  # every comment was read: no link comment means none
     children: tuple[IssueNode, ...] = ()
     deleted: bool = False
@@ -62,7 +63,7 @@ class IssueNode:
     labeled_by: tuple[tuple[str, str], ...] = ()  # (label, actor login) of recent LabeledEvents
     # Marker comments written by someone other than the sync (never trusted unless the author
     # is in csh.link_comment_authors), and the sync's own close-guard comment.
-    foreign_links: tuple[LinkComment, ...] = ()
+    foreign_links: tuple[LinkCommentRead, ...] = ()
     guard_comment_id: int | None = None
     vouched: bool = False  # someone with triage access or more applied the CSH label
 
@@ -121,7 +122,7 @@ class TaskSnapshot:
 
 
 @dataclass(frozen=True)
-class ExtraField:
+class FieldTarget:
     """A board field mirrored into Asana: a custom field, or the task's start/due date."""
 
     github: str
@@ -137,7 +138,7 @@ class FieldMap:
 
     url_gid: str
     hours_gid: str
-    extras: tuple[ExtraField, ...] = ()
+    extras: tuple[FieldTarget, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)  # gid -> field name, for messages
 
 
@@ -205,3 +206,11 @@ def format_hours(value: float) -> str:
     """A number with at most two decimals and never an exponent: 9.5, 14, 12345.67."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
+
+
+def split_issue_url(url: str) -> tuple[str, str, int] | None:
+    """(owner, repo, number) of an issue URL such as https://github.com/o/r/issues/7."""
+    parts = urlsplit(url).path.strip("/").split("/")
+    if len(parts) < 4 or parts[-2] != "issues" or not parts[-1].isdigit():
+        return None
+    return parts[-4], parts[-3], int(parts[-1])

@@ -35,7 +35,7 @@ PROBES = (
     ("comments",),
     # ChildFields asks only subIssues.totalCount; the children come from the SubIssues query.
     ("subIssues", "nodes"),
-    # The *NoBoard documents (no board configured) leave board items out; no board, no values.
+    # With no board configured the documents skip board items (@include(if: $withBoard)).
     ("projectItems",),
 )
 
@@ -125,7 +125,7 @@ def test_the_mirror_without_a_board_reads_only_what_it_selects(
         assert h.cli("reconcile").code == 0
 
     assert reads.problems(github_schema(), PROBES) == []
-    assert {"IssueTreeNoBoard", "ListCshIssuesNoBoard"} <= reads.operations()
+    assert {"IssueTree", "ListCshIssues"} <= reads.operations()
 
 
 def test_the_hours_report_reads_only_what_it_selects(

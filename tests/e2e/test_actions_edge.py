@@ -66,14 +66,14 @@ def test_a_token_with_a_control_character_is_refused_naming_the_variable(
     result = in_actions(harness, issue.number, GITHUB_TOKEN=broken)
 
     assert result.code == 2, result
-    both = result.stdout + result.stderr  # workflow commands go to stderr: stdout is data
     assert "GITHUB_TOKEN holds a control character" in result.stderr
     assert harness.world.server.count() == before  # refused before the first request
     # Each line of the multi-line secret is masked on its own; neither is printed unmasked.
-    masks = [line for line in both.splitlines() if line.startswith("::add-mask::")]
+    masks = [line for line in result.stderr.splitlines() if line.startswith("::add-mask::")]
     assert f"::add-mask::{GITHUB_TOKEN[10:]}" in masks
     assert f"::add-mask::{GITHUB_TOKEN[:10]}" in masks
-    assert GITHUB_TOKEN[10:] not in both.replace(f"::add-mask::{GITHUB_TOKEN[10:]}", "")
+    assert GITHUB_TOKEN[10:] not in result.stderr.replace(f"::add-mask::{GITHUB_TOKEN[10:]}", "")
+    assert GITHUB_TOKEN[10:] not in result.stdout
 
 
 def test_a_token_too_short_to_be_real_is_refused_and_not_masked(harness: Harness) -> None:
@@ -83,4 +83,4 @@ def test_a_token_too_short_to_be_real_is_refused_and_not_masked(harness: Harness
 
     assert result.code == 2, result
     assert "ASANA_TOKEN is only 1 characters long" in result.stderr
-    assert "::add-mask::a\n" not in result.stdout + result.stderr  # it would hide every "a"
+    assert "::add-mask::a\n" not in result.stderr  # masking it would hide every "a"

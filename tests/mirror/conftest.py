@@ -9,7 +9,7 @@ import pytest
 
 from sync.config import parse_config
 from sync.mirror.desired import Rules
-from sync.mirror.model import ExtraField, FieldMap, IssueNode, TaskSnapshot
+from sync.mirror.model import FieldMap, FieldTarget, IssueNode, TaskSnapshot
 
 CONFIG = """
 asana:
@@ -29,9 +29,9 @@ FIELDS = FieldMap(
     url_gid="11",
     hours_gid="12",
     extras=(
-        ExtraField("Priority", "custom", "13", "enum", {"High": "131", "Low": "132"}),
-        ExtraField("Start date", "start_on"),
-        ExtraField("End date", "due_on"),
+        FieldTarget("Priority", "custom", "13", "enum", {"High": "131", "Low": "132"}),
+        FieldTarget("Start date", "start_on"),
+        FieldTarget("End date", "due_on"),
     ),
     names={"11": "GitHub URL", "12": "GitHub Hours", "13": "Priority"},
 )

@@ -386,6 +386,22 @@ def test_every_dependency_is_pinned_within_pyproject() -> None:
         assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]}: {text}"
 
 
+def test_the_demo_extra_is_pinned_apart_and_hashed() -> None:
+    """Users do not install the demo extra (graphql-core); .ci/run adds its own hashed pins."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    demo_text = (ROOT / "actions" / "demo-constraints.txt").read_text("utf-8")
+    demo_pins = lock.pins(demo_text)
+    needs = [Requirement(text) for text in pyproject["project"]["optional-dependencies"]["demo"]]
+    assert {r.name.lower() for r in needs} == set(demo_pins) == {"graphql-core"}
+    for requirement in needs:
+        assert requirement.specifier.contains(demo_pins[requirement.name.lower()])
+        assert requirement.name.lower() not in constraints(), "the actions would install it"
+    demo_lock = (ROOT / "actions" / "demo-requirements.lock").read_text("utf-8")
+    assert lock.disagreements(demo_text, demo_lock) == []
+    run = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "-r actions/demo-requirements.lock" in run
+
+
 def test_the_hashed_lock_is_the_constraints_with_hashes() -> None:
     """actions/requirements.lock is made from actions/constraints.txt by scripts/lock.py."""
     lock_text = (ROOT / "actions" / "requirements.lock").read_text("utf-8")

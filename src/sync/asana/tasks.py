@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sync.config import AsanaConfig, CshConfig
-from sync.domain import ExtraField, FieldMap, TaskSnapshot
+from sync.domain import FieldMap, FieldTarget, TaskSnapshot
 from sync.errors import UsageError
 
 TASK_FIELDS = (
@@ -81,16 +81,16 @@ def resolve_fields(
     hours = _find(
         project_fields, asana.fields.github_hours, "asana.fields.github_hours", "number", asana
     )
-    extras: list[ExtraField] = []
+    extras: list[FieldTarget] = []
     for i, extra in enumerate(csh.board.extra_fields if csh and csh.board else ()):
         if extra.asana in DATE_TARGETS:
-            extras.append(ExtraField(extra.github, extra.asana))
+            extras.append(FieldTarget(extra.github, extra.asana))
             continue
         found = _find(
             project_fields, extra.asana, f"csh.board.extra_fields[{i}].asana", None, asana
         )
         options = {o["name"]: o["gid"] for o in found.get("enum_options") or [] if o}
-        extras.append(ExtraField(extra.github, "custom", found["gid"], found["type"], options))
+        extras.append(FieldTarget(extra.github, "custom", found["gid"], found["type"], options))
     names = {f["gid"]: f["name"] for f in project_fields}
     return FieldMap(url["gid"], hours["gid"], tuple(extras), names)
 
@@ -110,7 +110,7 @@ def fields_from_records(
             continue
     url, hours = asana.fields.github_url, asana.fields.github_hours
     if url.isdigit() and hours.isdigit():  # configured by gid: nothing to look up
-        return FieldMap(url, hours, tuple(ExtraField(e.github, e.asana) for e in _dates(csh)))
+        return FieldMap(url, hours, tuple(FieldTarget(e.github, e.asana) for e in _dates(csh)))
     return None
 
 

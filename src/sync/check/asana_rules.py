@@ -8,7 +8,7 @@ from typing import Any
 from sync.asana.tasks import DATE_TARGETS
 from sync.check.asana_facts import AsanaFacts, Record
 from sync.check.findings import Finding, fix, note, ok
-from sync.check.github_facts import Board
+from sync.check.github_facts import BoardFacts
 from sync.config import AsanaConfig, CshConfig, ExtraField
 
 DISCOVER = "community-sync check --discover lists them"
@@ -17,7 +17,7 @@ ASANA_TYPES = {"SINGLE_SELECT": "enum", "NUMBER": "number", "TEXT": "text"}
 
 
 def check_asana(
-    config: AsanaConfig, csh: CshConfig | None, facts: AsanaFacts, board: Board | None
+    config: AsanaConfig, csh: CshConfig | None, facts: AsanaFacts, board: BoardFacts | None
 ) -> list[Finding]:
     """Every Asana finding, in the order a person would fix them."""
     findings = [*check_workspace(config, facts), *check_project(config, facts)]
@@ -51,7 +51,7 @@ def check_project(config: AsanaConfig, facts: AsanaFacts) -> list[Finding]:
 
 
 def check_fields(
-    config: AsanaConfig, csh: CshConfig | None, fields: Sequence[Record], board: Board | None
+    config: AsanaConfig, csh: CshConfig | None, fields: Sequence[Record], board: BoardFacts | None
 ) -> list[Finding]:
     """The configured custom fields are on the project, with the right types and options."""
     findings = [
@@ -77,7 +77,7 @@ def _field(fields: Sequence[Record], wanted: str, key: str, kind: str | None) ->
 
 
 def _extra(
-    fields: Sequence[Record], extra: ExtraField, key: str, board: Board | None
+    fields: Sequence[Record], extra: ExtraField, key: str, board: BoardFacts | None
 ) -> list[Finding]:
     board_field = board.fields.get(extra.github) if board and board.state == "found" else None
     kind = board_field.data_type if board_field else None

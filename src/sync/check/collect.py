@@ -10,7 +10,7 @@ from sync.check.asana_facts import read_asana
 from sync.check.asana_rules import check_asana
 from sync.check.findings import Finding, note
 from sync.check.form import FORM_PATH, check_form_file
-from sync.check.github_facts import Board, read_board, read_repository
+from sync.check.github_facts import BoardFacts, read_board, read_repository
 from sync.check.github_rules import (
     check_csh_board,
     check_office_hours_board,
@@ -46,7 +46,7 @@ def check_config(
 
 
 def _asana(
-    config: Config, asana: Callable[[], AsanaClient], csh_board: Board | None
+    config: Config, asana: Callable[[], AsanaClient], csh_board: BoardFacts | None
 ) -> list[Finding]:
     if config.asana is None:
         return [note("asana: section absent, Asana not checked")]
@@ -54,7 +54,7 @@ def _asana(
     return check_asana(config.asana, config.csh, facts, csh_board)
 
 
-def _csh_board(csh: CshConfig | None, github: Callable[[], GitHubClient]) -> Board | None:
+def _csh_board(csh: CshConfig | None, github: Callable[[], GitHubClient]) -> BoardFacts | None:
     if csh is None or csh.board is None:
         return None
     return read_board(github(), csh.board.owner, csh.board.number)
@@ -63,7 +63,7 @@ def _csh_board(csh: CshConfig | None, github: Callable[[], GitHubClient]) -> Boa
 def _csh(
     config: Config,
     csh: CshConfig,
-    board: Board | None,
+    board: BoardFacts | None,
     github: Callable[[], GitHubClient],
     form_path: Path,
 ) -> list[Finding]:

@@ -8,30 +8,10 @@ from typing import Any, Literal
 
 from sync.errors import ApiFailure
 from sync.github.client import GitHubClient
+from sync.github.documents import document
 
-BOARD_QUERY = """
-query CheckBoard($owner: String!, $number: Int!) {
-  repositoryOwner(login: $owner) {
-    login
-    ... on Organization { projectV2(number: $number) { ...CheckBoardFields } }
-    ... on User { projectV2(number: $number) { ...CheckBoardFields } }
-  }
-}
-fragment CheckBoardFields on ProjectV2 {
-  title url closed
-  fields(first: 100) {
-    nodes {
-      ... on ProjectV2FieldCommon { name dataType }
-      ... on ProjectV2SingleSelectField { options { name } }
-    }
-  }
-}
-"""
-REPOSITORY_QUERY = """
-query CheckRepository($owner: String!, $name: String!, $label: String!) {
-  repository(owner: $owner, name: $name) { nameWithOwner label(name: $label) { name } }
-}
-"""
+BOARD_QUERY = document("sync.check", "CheckBoard")
+REPOSITORY_QUERY = document("sync.check", "CheckRepository")
 QUERIES = {"CheckBoard": BOARD_QUERY, "CheckRepository": REPOSITORY_QUERY}
 
 
@@ -45,7 +25,7 @@ class BoardField:
 
 
 @dataclass(frozen=True)
-class Board:
+class BoardFacts:
     """A Projects (v2) board as the token sees it."""
 
     owner: str
@@ -70,7 +50,7 @@ class RepositoryFacts:
     label: str | None = None  # the label's name as the repository spells it, if it has it
 
 
-def read_board(gh: GitHubClient, owner: str, number: int) -> Board:
+def read_board(gh: GitHubClient, owner: str, number: int) -> BoardFacts:
     """The board's fields, or why it cannot be read."""
     try:
         data = gh.graphql(
@@ -81,22 +61,22 @@ def read_board(gh: GitHubClient, owner: str, number: int) -> Board:
         )
     except ApiFailure as failure:
         if failure.status == 403:
-            return Board(owner, number, "denied", message=str(failure))
+            return BoardFacts(owner, number, "denied", message=str(failure))
         raise
     return parse_board(owner, number, data)
 
 
-def parse_board(owner: str, number: int, data: Mapping[str, Any]) -> Board:
-    """A Board from a CheckBoard answer."""
+def parse_board(owner: str, number: int, data: Mapping[str, Any]) -> BoardFacts:
+    """A BoardFacts from a CheckBoard answer."""
     project = (data.get("repositoryOwner") or {}).get("projectV2")
     if not project:
-        return Board(owner, number, "missing")
+        return BoardFacts(owner, number, "missing")
     fields = {}
     for node in (project.get("fields") or {}).get("nodes") or []:
         if node and node.get("name"):
             options = tuple(o["name"] for o in node.get("options") or [] if o)
             fields[node["name"]] = BoardField(node["name"], str(node.get("dataType")), options)
-    return Board(owner, number, "found", project.get("title") or "", fields)
+    return BoardFacts(owner, number, "found", project.get("title") or "", fields)
 
 
 def read_repository(gh: GitHubClient, name: str, label: str) -> RepositoryFacts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sync.check.findings import Finding, fix, note, ok
-from sync.check.github_facts import Board, RepositoryFacts
+from sync.check.github_facts import BoardFacts, RepositoryFacts
 from sync.config import CshConfig, OfficeHoursConfig
 
 PROJECTS_ACCESS_HINT = (
@@ -29,7 +29,7 @@ def check_repositories(repos: Sequence[RepositoryFacts], label: str, key: str) -
     return findings
 
 
-def check_board_access(board: Board, key: str) -> Finding:
+def check_board_access(board: BoardFacts, key: str) -> Finding:
     """The board exists and the token may read it."""
     if board.state == "denied":
         return fix(f"{key}: {PROJECTS_ACCESS_HINT}")
@@ -38,7 +38,7 @@ def check_board_access(board: Board, key: str) -> Finding:
     return ok(f'{key}: board {board.ref} "{board.title}" is readable with the GitHub token')
 
 
-def check_csh_board(csh: CshConfig, board: Board) -> list[Finding]:
+def check_csh_board(csh: CshConfig, board: BoardFacts) -> list[Finding]:
     """The CSH board's hours, community and extra fields exist with the right types."""
     findings = [check_board_access(board, "csh.board")]
     if board.state != "found" or csh.board is None:
@@ -51,7 +51,7 @@ def check_csh_board(csh: CshConfig, board: Board) -> list[Finding]:
     return findings
 
 
-def check_office_hours_board(office: OfficeHoursConfig, board: Board) -> list[Finding]:
+def check_office_hours_board(office: OfficeHoursConfig, board: BoardFacts) -> list[Finding]:
     """The office-hours board has its status field with the Up Next and Discussed options."""
     findings = [check_board_access(board, "office_hours.board")]
     if board.state != "found":
@@ -74,7 +74,7 @@ def _status_options(office: OfficeHoursConfig, options: Sequence[str]) -> list[F
     return findings
 
 
-def _typed(board: Board, name: str, key: str, data_type: str | None) -> Finding:
+def _typed(board: BoardFacts, name: str, key: str, data_type: str | None) -> Finding:
     found = board.fields.get(name)
     if found is None:
         wanted = f"a {data_type} field" if data_type else "the field"
@@ -84,7 +84,7 @@ def _typed(board: Board, name: str, key: str, data_type: str | None) -> Finding:
     return ok(f'{key}: "{name}" ({found.data_type})')
 
 
-def _community_field(csh: CshConfig, board: Board, name: str) -> list[Finding]:
+def _community_field(csh: CshConfig, board: BoardFacts, name: str) -> list[Finding]:
     key = "csh.board.community_field"
     status = _typed(board, name, key, "SINGLE_SELECT")
     if status.status != "ok":

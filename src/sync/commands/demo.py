@@ -6,6 +6,10 @@ import argparse
 from typing import Any
 
 from sync.context import Context
+from sync.errors import UsageError
+
+# The emulator answers GraphQL with graphql-core, which only the `demo` extra installs.
+DEMO_EXTRA = 'community-sync demo needs the demo extra: pip install "community-sync[demo]"'
 
 
 def add_parser(sub: Any) -> None:
@@ -17,6 +21,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, context: Context) -> int:
     """Start the emulator, seed a small world, run the commands and print what they did."""
-    from sync.demo import run_demo
-
+    try:
+        from sync.demo import run_demo
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").partition(".")[0] != "graphql":
+            raise
+        raise UsageError(DEMO_EXTRA) from None
     return run_demo(context.runtime, serve=args.serve)

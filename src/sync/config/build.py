@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
 
-from sync.config.yaml_nodes import _Map, _Value
+from sync.config.yaml_nodes import YamlMap, YamlValue
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -16,14 +16,14 @@ DC = TypeVar("DC", bound="DataclassInstance")
 
 
 @functools.cache
-def _schema(cls: type[DataclassInstance]) -> dict[str, tuple[Callable[[_Value], Any], bool]]:
+def _schema(cls: type[DataclassInstance]) -> dict[str, tuple[Callable[[YamlValue], Any], bool]]:
     """Field name -> (its converter from the Annotated metadata, whether it is required)."""
     hints = get_type_hints(cls, include_extras=True)
     required = {f.name: f.default is MISSING and f.default_factory is MISSING for f in fields(cls)}
     return {name: (hints[name].__metadata__[0], required[name]) for name in required}
 
 
-def _build(cls: type[DC], v: _Value) -> tuple[DC, _Map]:
+def build_dataclass(cls: type[DC], v: YamlValue) -> tuple[DC, YamlMap]:
     """Build dataclass `cls` from a mapping; absent or null keys take the dataclass default."""
     schema = _schema(cls)
     m = v.mapping(schema)
@@ -35,5 +35,5 @@ def _build(cls: type[DC], v: _Value) -> tuple[DC, _Map]:
     return cls(**values), m
 
 
-def _section(cls: type[DC]) -> Callable[[_Value], DC]:
-    return lambda v: _build(cls, v)[0]
+def section_of(cls: type[DC]) -> Callable[[YamlValue], DC]:
+    return lambda v: build_dataclass(cls, v)[0]

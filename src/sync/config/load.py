@@ -7,18 +7,18 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode
 
-from sync.config.build import _section
+from sync.config.build import section_of
 from sync.config.errors import NOT_FOUND, ConfigError
 from sync.config.model import (
-    _SECTIONS,
+    SECTIONS,
     AsanaConfig,
     Config,
     CshConfig,
     GitHubConfig,
     OfficeHoursConfig,
 )
-from sync.config.values import _REPO
-from sync.config.yaml_nodes import _TAG, _compose, _Value
+from sync.config.values import REPO_PATTERN
+from sync.config.yaml_nodes import YAML_TAG, YamlValue, compose
 
 
 def load_config(path: str | Path, env: Mapping[str, str]) -> Config:
@@ -41,24 +41,24 @@ def load_config(path: str | Path, env: Mapping[str, str]) -> Config:
 
 def parse_config(text: str, filename: str, env: Mapping[str, str]) -> Config:
     """Validate config `text` (named `filename` in errors) into a Config."""
-    root = _compose(text, filename)
-    if root is None or root.tag == _TAG + "null":  # an empty file: every section absent
-        root = MappingNode(_TAG + "map", [])
-    top = _Value(filename, root, "").mapping(_SECTIONS)
-    github = top.opt("github", _section(GitHubConfig), GitHubConfig())
+    root = compose(text, filename)
+    if root is None or root.tag == YAML_TAG + "null":  # an empty file: every section absent
+        root = MappingNode(YAML_TAG + "map", [])
+    top = YamlValue(filename, root, "").mapping(SECTIONS)
+    github = top.opt("github", section_of(GitHubConfig), GitHubConfig())
     return Config(
         path=Path(filename),
         github=github if github.repositories else _env_github(filename, env),
-        asana=top.opt("asana", _section(AsanaConfig), None),
-        csh=top.opt("csh", _section(CshConfig), None),
-        office_hours=top.opt("office_hours", _section(OfficeHoursConfig), None),
+        asana=top.opt("asana", section_of(AsanaConfig), None),
+        csh=top.opt("csh", section_of(CshConfig), None),
+        office_hours=top.opt("office_hours", section_of(OfficeHoursConfig), None),
     )
 
 
 def _env_github(file: str, env: Mapping[str, str]) -> GitHubConfig:
     """The default repositories: the one the workflow runs in, if any."""
     default = env.get("GITHUB_REPOSITORY", "")
-    if default and not _REPO.fullmatch(default):
+    if default and not REPO_PATTERN.fullmatch(default):
         message = f"GITHUB_REPOSITORY is {default!r}, expected owner/name"
         raise ConfigError(file, None, "github.repositories", message)
     return GitHubConfig((default,) if default else ())

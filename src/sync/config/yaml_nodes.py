@@ -22,12 +22,12 @@ D = TypeVar("D")
 MAX_NODES = 10_000  # a real config has a few hundred values; more means an alias bomb
 MAX_DEPTH = 64  # PyYAML composes recursively: deeper nesting would exhaust the stack
 
-_TAG = "tag:yaml.org,2002:"
+YAML_TAG = "tag:yaml.org,2002:"
 _PLAIN_KINDS = ("str", "int", "float", "bool", "null", "timestamp", "merge", "value")
-_TEXT_TAGS = {_TAG + t for t in ("str", "int", "float", "merge", "value")}
+TEXT_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "merge", "value")}
 
 
-def _compose(text: str, file: str) -> Node | None:
+def compose(text: str, file: str) -> Node | None:
     """Compose YAML into nodes, turning every YAML problem into a ConfigError."""
     try:
         _check_depth(text, file)
@@ -90,7 +90,7 @@ def _join(path: str, key: str) -> str:
 
 def _describe(node: Node) -> str:
     """How a wrong value reads in an error: 'a list', 'the number 3', "'abc'"."""
-    if node.tag.removeprefix(_TAG) not in ("map", "seq", *_PLAIN_KINDS):
+    if node.tag.removeprefix(YAML_TAG) not in ("map", "seq", *_PLAIN_KINDS):
         return f"a value tagged {node.tag!r}"
     if isinstance(node, MappingNode):
         return "a mapping"
@@ -100,11 +100,11 @@ def _describe(node: Node) -> str:
     shown = repr(raw if len(raw) <= 40 else raw[:37] + "...")
     kinds = {"null": "no value", "bool": f"the boolean {shown}", "int": f"the number {shown}"}
     kinds.update(float=f"the number {shown}", timestamp=f"the date {shown}")
-    return kinds.get(node.tag.removeprefix(_TAG), shown)
+    return kinds.get(node.tag.removeprefix(YAML_TAG), shown)
 
 
 @dataclass(frozen=True, slots=True)
-class _Value:
+class YamlValue:
     """A YAML node with the file and the key path it came from."""
 
     file: str
@@ -119,48 +119,51 @@ class _Value:
 
     def scalar(self, tags: Collection[str], what: str) -> str:
         if not isinstance(self.node, ScalarNode) or self.node.tag not in tags:
-            plain = isinstance(self.node, ScalarNode) and self.node.tag != _TAG + "null"
-            quotable = plain and _TAG + "str" in tags
+            plain = isinstance(self.node, ScalarNode) and self.node.tag != YAML_TAG + "null"
+            quotable = plain and YAML_TAG + "str" in tags
             self.expected(what + (" (put it in quotes)" if quotable else ""))
         return str(self.node.value)
 
-    def items(self) -> list[_Value]:
-        if not isinstance(self.node, SequenceNode) or self.node.tag != _TAG + "seq":
+    def items(self) -> list[YamlValue]:
+        if not isinstance(self.node, SequenceNode) or self.node.tag != YAML_TAG + "seq":
             self.expected("a list")
-        return [_Value(self.file, n, f"{self.path}[{i}]") for i, n in enumerate(self.node.value)]
+        return [YamlValue(self.file, n, f"{self.path}[{i}]") for i, n in enumerate(self.node.value)]
 
-    def mapping(self, allowed: Collection[str] | None) -> _Map:
-        if not isinstance(self.node, MappingNode) or self.node.tag != _TAG + "map":
+    def mapping(self, allowed: Collection[str] | None) -> YamlMap:
+        if not isinstance(self.node, MappingNode) or self.node.tag != YAML_TAG + "map":
             self.expected("a mapping of keys to values")
         entries = self._entries()
         keys = {
-            name: _Value(self.file, k, _join(self.path, name)) for name, (k, _) in entries.items()
+            name: YamlValue(self.file, k, _join(self.path, name))
+            for name, (k, _) in entries.items()
         }
         for name, key in keys.items():
             if allowed is not None and name not in allowed:
                 _unknown_key(key, name, allowed)
-        values = {name: _Value(self.file, v, keys[name].path) for name, (_, v) in entries.items()}
-        return _Map(self, values, keys)
+        values = {
+            name: YamlValue(self.file, v, keys[name].path) for name, (_, v) in entries.items()
+        }
+        return YamlMap(self, values, keys)
 
     def _entries(self) -> dict[str, tuple[Node, Node]]:
         """Key -> (key node, value node), with `<<` merges applied and duplicates refused."""
         explicit: dict[str, tuple[Node, Node]] = {}
         merged: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in self.node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == YAML_TAG + "merge":
                 for source in self._merge_sources(value_node):
                     merged = source._entries() | merged  # earlier sources win
                 continue
-            key = _Value(self.file, key_node, self.path)
-            name = key.scalar(_TEXT_TAGS | {_TAG + "bool", _TAG + "null"}, "a plain key")
+            key = YamlValue(self.file, key_node, self.path)
+            name = key.scalar(TEXT_TAGS | {YAML_TAG + "bool", YAML_TAG + "null"}, "a plain key")
             if name in explicit:
                 message = f"duplicate key {name!r}, expected each key once in a mapping"
-                _Value(self.file, key_node, _join(self.path, name)).fail(message)
+                YamlValue(self.file, key_node, _join(self.path, name)).fail(message)
             explicit[name] = (key_node, value_node)
         return merged | explicit
 
-    def _merge_sources(self, node: Node) -> list[_Value]:
-        source = _Value(self.file, node, self.path)
+    def _merge_sources(self, node: Node) -> list[YamlValue]:
+        source = YamlValue(self.file, node, self.path)
         sources = source.items() if isinstance(node, SequenceNode) else [source]
         for each in sources:
             if not isinstance(each.node, MappingNode):
@@ -168,26 +171,26 @@ class _Value:
         return sources
 
 
-def _unknown_key(key: _Value, name: str, allowed: Collection[str]) -> NoReturn:
+def _unknown_key(key: YamlValue, name: str, allowed: Collection[str]) -> NoReturn:
     close = difflib.get_close_matches(name, list(allowed), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     key.fail(f"unknown key {name!r}{hint}, expected one of: {', '.join(sorted(allowed))}")
 
 
 @dataclass(frozen=True, slots=True)
-class _Map:
+class YamlMap:
     """A checked mapping: look keys up, convert their values, or report them missing."""
 
-    value: _Value
-    entries: dict[str, _Value]
-    keys: dict[str, _Value]
+    value: YamlValue
+    entries: dict[str, YamlValue]
+    keys: dict[str, YamlValue]
 
-    def get(self, key: str) -> _Value | None:
+    def get(self, key: str) -> YamlValue | None:
         """The value at `key`, or None when it is absent or null."""
         found = self.entries.get(key)
-        return None if found is None or found.node.tag == _TAG + "null" else found
+        return None if found is None or found.node.tag == YAML_TAG + "null" else found
 
-    def need(self, key: str, convert: Callable[[_Value], T]) -> T:
+    def need(self, key: str, convert: Callable[[YamlValue], T]) -> T:
         found = self.get(key)
         if found is None:
             path = _join(self.value.path, key)
@@ -200,6 +203,6 @@ class _Map:
         where = self.keys[keys[1]] if both else self.value
         where.fail(f"expected exactly one of {keys[0]!r} and {keys[1]!r}")
 
-    def opt(self, key: str, convert: Callable[[_Value], T], default: D) -> T | D:
+    def opt(self, key: str, convert: Callable[[YamlValue], T], default: D) -> T | D:
         found = self.get(key)
         return default if found is None else convert(found)

@@ -95,7 +95,7 @@ def _since(request: Request) -> datetime | None:
     if not raw:
         return None
     try:
-        since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        since = datetime.fromisoformat(raw)
     except ValueError:
         raise validation_failed("Issue", "since", value=raw) from None
     return since if since.tzinfo else since.replace(tzinfo=UTC)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sync.domain import IssueNode, LinkComment
+from sync.domain import IssueNode, LinkCommentRead, split_issue_url
 from sync.errors import ApiFailure
 from sync.github.client import GitHubClient
+from sync.github.documents import document, fragments_for
 
 MARKER = "<!-- community-sync:task={gid} -->"
 MARKER_RE = re.compile(r"<!-- community-sync:task=(\d+) -->")
@@ -23,153 +24,17 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 PARENT_DEPTH = 8  # GitHub nests sub-issues at most 8 levels deep
 SUBTREE_BATCH = 4  # parents per query: 4 x 100 sub-issues x ~1,070 nodes < 500,000
 
-# An item's field values hold the built-in fields too (Title, Assignees, Labels, Repository,
-# ...), so the configured ones may come after the first page: see complete_field_values.
-FIELD_VALUE_PAGE = """fragment FieldValuePage on ProjectV2ItemFieldValueConnection {
-  pageInfo { hasNextPage endCursor }
-  nodes {
-    __typename
-    ... on ProjectV2ItemFieldNumberValue { number field { ...FieldName } }
-    ... on ProjectV2ItemFieldTextValue { text field { ...FieldName } }
-    ... on ProjectV2ItemFieldDateValue { date field { ...FieldName } }
-    ... on ProjectV2ItemFieldSingleSelectValue { name field { ...FieldName } }
-  }
-}
-"""
-CORE_FIELDS = (
-    """
-fragment CoreFields on Issue {
-  id number url title body state stateReason(enableDuplicate: true) closedAt authorAssociation
-  repository { nameWithOwner }
-  timelineItems(itemTypes: [LABELED_EVENT], last: 10) {
-    nodes { ... on LabeledEvent { actor { login } label { name } } }
-  }
-  labels(first: 50) { nodes { name } }
-  assignees(first: 10) { nodes { login } }
-  projectItems(first: 10) {
-    nodes {
-      id
-      project { number owner { ... on Organization { login } ... on User { login } } }
-      fieldValues(first: 100) { ...FieldValuePage }
-    }
-  }
-}
-fragment FieldName on ProjectV2FieldCommon { name }
-"""
-    + FIELD_VALUE_PAGE
-    + """
-fragment ChildFields on Issue { ...CoreFields subIssues(first: 1) { totalCount } }
-"""
-)
-COMMENT_FIELDS = """
-fragment CommentFields on IssueComment { id databaseId body viewerDidAuthor author { login } }
-"""
-NODE_FIELDS = (
-    CORE_FIELDS
-    + COMMENT_FIELDS
-    + """
-fragment NodeFields on Issue {
-  ...CoreFields
-  comments(first: 100) { totalCount nodes { ...CommentFields } }
-  subIssues(first: 100) { totalCount nodes { ...ChildFields } }
-}
-"""
-)
-REF_FIELDS = """
-fragment RefFields on Issue {
-  id number url state stateReason(enableDuplicate: true)
-  repository { nameWithOwner }
-  labels(first: 50) { nodes { name } }
-}
-"""
+# The documents are sync/github/*.graphql (fragments in fragments.graphql): board fields are
+# read only with `withBoard` true, i.e. when a CSH board is configured.
+_OPERATIONS = ("IssueTree", "IssueTreeByNode", "SubIssues", "ListCshIssues", "ItemFieldValues")
+QUERIES = {name: document("sync.github", name) for name in _OPERATIONS}
+# The fragments an issue read with ``...ChildFields`` needs (hours reads issues in batches).
+CORE_FIELDS = fragments_for("sync.github", "...ChildFields")
 
 
-def _parent_chain(depth: int, *, comments: bool = True) -> str:
-    """``parent { ... parent { ... } }`` nested ``depth`` levels; the nearest has comments."""
-    chain = ""
-    for level in range(depth, 0, -1):
-        with_comments = comments and level == 1
-        comments_field = "comments(first: 100) { nodes { ...CommentFields } }"
-        comments_text = comments_field if with_comments else ""
-        chain = f"parent {{ ...RefFields {comments_text} {chain} }}"
-    return chain
-
-
-ISSUE_QUERY = f"""
-query IssueTree($owner: String!, $name: String!, $number: Int!) {{
-  repository(owner: $owner, name: $name) {{
-    issue(number: $number) {{ ...NodeFields {_parent_chain(PARENT_DEPTH)} }}
-  }}
-}}
-{NODE_FIELDS}{REF_FIELDS}"""
-
-NODE_QUERY = f"""
-query IssueTreeByNode($id: ID!) {{
-  node(id: $id) {{ ... on Issue {{ ...NodeFields }} }}
-}}
-{NODE_FIELDS}"""
-
-SUBTREE_QUERY = f"""
-query SubIssues($ids: [ID!]!) {{
-  nodes(ids: $ids) {{
-    ... on Issue {{ id subIssues(first: 100) {{ totalCount nodes {{ ...ChildFields }} }} }}
-  }}
-}}
-{CORE_FIELDS}"""
-
-LIST_QUERY = f"""
-query ListCshIssues($owner: String!, $name: String!, $label: String!, $after: String) {{
-  repository(owner: $owner, name: $name) {{
-    label(name: $label) {{ name }}
-    issues(first: 100, after: $after, labels: [$label], states: [OPEN, CLOSED]) {{
-      pageInfo {{ hasNextPage endCursor }}
-      nodes {{
-        ...ChildFields
-        comments(first: 20) {{ totalCount nodes {{ ...CommentFields }} }}
-        {_parent_chain(PARENT_DEPTH, comments=False)}
-      }}
-    }}
-  }}
-}}
-{CORE_FIELDS}{COMMENT_FIELDS}{REF_FIELDS}"""
-
-
-def without_board(name: str, document: str) -> str:
-    """The same query without board fields, for a config with no CSH board: then the
-    workflow's own GITHUB_TOKEN (which cannot read Projects) is enough."""
-    start = document.index("  projectItems(first: 10) {")
-    depth, end = 0, start
-    for end in range(document.index("{", start), len(document)):
-        depth += {"{": 1, "}": -1}.get(document[end], 0)
-        if depth == 0:
-            break
-    text = document[:start] + document[end + 2 :]
-    text = text.replace("fragment FieldName on ProjectV2FieldCommon { name }\n", "")
-    text = text.replace(FIELD_VALUE_PAGE, "")
-    return text.replace(f"query {name}(", f"query {name}NoBoard(", 1)
-
-
-_WITH_BOARD = {
-    "IssueTree": ISSUE_QUERY,
-    "IssueTreeByNode": NODE_QUERY,
-    "SubIssues": SUBTREE_QUERY,
-    "ListCshIssues": LIST_QUERY,
-}
-_NO_BOARD = {f"{name}NoBoard": without_board(name, doc) for name, doc in _WITH_BOARD.items()}
-ITEM_VALUES_QUERY = f"""
-query ItemFieldValues($id: ID!, $after: String) {{
-  node(id: $id) {{ ... on ProjectV2Item {{ fieldValues(first: 100, after: $after) {{
-    ...FieldValuePage
-  }} }} }}
-}}
-fragment FieldName on ProjectV2FieldCommon {{ name }}
-{FIELD_VALUE_PAGE}"""
-QUERIES = {**_WITH_BOARD, **_NO_BOARD, "ItemFieldValues": ITEM_VALUES_QUERY}
-
-
-def _query(name: str, board: BoardRef | None) -> str:
-    """The document to send: with the board's fields only when a board is configured."""
-    return _WITH_BOARD[name] if board is not None else _NO_BOARD[f"{name}NoBoard"]
+def _with_board(variables: dict[str, Any], board: BoardRef | None) -> dict[str, Any]:
+    """The variables with ``withBoard``: board fields only when a board is configured."""
+    return {**variables, "withBoard": board is not None}
 
 
 @dataclass(frozen=True)
@@ -191,7 +56,7 @@ class ParentInfo:
     labels: tuple[str, ...]
     state: str
     state_reason: str | None
-    link_comment: LinkComment | None
+    link_comment: LinkCommentRead | None
 
 
 @dataclass(frozen=True)
@@ -235,7 +100,7 @@ def _field_value(value: Mapping[str, Any]) -> Any:
     return clean_text(text) if isinstance(text, str) else text
 
 
-def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComment]:
+def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkCommentRead]:
     """Every comment carrying the link marker, whoever wrote it (trust is decided later)."""
     found = []
     for comment in comment_nodes:
@@ -244,7 +109,7 @@ def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComm
         if match:
             author = ((comment.get("author") or {}).get("login")) or ""
             found.append(
-                LinkComment(
+                LinkCommentRead(
                     int(comment["databaseId"]),
                     comment["id"],
                     body,
@@ -256,7 +121,7 @@ def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComm
     return found
 
 
-def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkComment | None:
+def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkCommentRead | None:
     """The sync's own link comment among an issue's comments: the marker is trusted only in a
     comment the sync's identity wrote (anyone can paste a marker into a public issue)."""
     return next((c for c in marker_comments(comment_nodes) if c.by_viewer), None)
@@ -328,7 +193,7 @@ def _reason(value: Any) -> str | None:
 
 
 def _datetime(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    return datetime.fromisoformat(str(value)) if value else None
 
 
 def parse_parents(data: Mapping[str, Any]) -> tuple[ParentInfo, ...]:
@@ -363,8 +228,8 @@ def read_issue(
     """Read an issue with its parent chain and full sub-issue tree; None when it is gone."""
     owner, name = repo.split("/", 1)
     data = gh.graphql(
-        _query("IssueTree", board),
-        {"owner": owner, "name": name, "number": number},
+        QUERIES["IssueTree"],
+        _with_board({"owner": owner, "name": name, "number": number}, board),
         what=f"read {repo}#{number}",
         allow_missing=True,
     )
@@ -377,8 +242,8 @@ def read_issue(
 def read_tree_by_node(gh: GitHubClient, node_id: str, board: BoardRef | None) -> IssueNode | None:
     """Read an issue (by node id) with its full sub-issue tree."""
     data = gh.graphql(
-        _query("IssueTreeByNode", board),
-        {"id": node_id},
+        QUERIES["IssueTreeByNode"],
+        _with_board({"id": node_id}, board),
         what=f"read issue {node_id}",
         allow_missing=True,
     )
@@ -403,7 +268,8 @@ def complete_trees(
     fetched: dict[str, list[Mapping[str, Any]]] = {}
     while pending:
         ids = list(pending)[:SUBTREE_BATCH]
-        answer = gh.graphql(_query("SubIssues", board), {"ids": ids}, what="read sub-issues")
+        variables = _with_board({"ids": ids}, board)
+        answer = gh.graphql(QUERIES["SubIssues"], variables, what="read sub-issues")
         complete_field_values(gh, answer.get("nodes") or [], board)
         for node in answer.get("nodes") or []:
             if node:
@@ -424,7 +290,7 @@ def complete_field_values(gh: GitHubClient, answers: Iterable[Any], board: Board
         page = values.get("pageInfo") or {}
         while page.get("hasNextPage") and item.get("id"):
             variables = {"id": item["id"], "after": page.get("endCursor")}
-            data = gh.graphql(ITEM_VALUES_QUERY, variables, what="read board field values")
+            data = gh.graphql(QUERIES["ItemFieldValues"], variables, what="read board field values")
             more = (data.get("node") or {}).get("fieldValues") or {}
             values["nodes"] = [*(values.get("nodes") or []), *(more.get("nodes") or [])]
             page = more.get("pageInfo") or {}
@@ -471,7 +337,9 @@ def list_csh_issues(gh: GitHubClient, repo: str, label: str, board: BoardRef | N
     while True:
         variables = {"owner": owner, "name": name, "label": label, "after": after}
         data = gh.graphql(
-            _query("ListCshIssues", board), variables, what=f"list {label} issues of {repo}"
+            QUERIES["ListCshIssues"],
+            _with_board(variables, board),
+            what=f"list {label} issues of {repo}",
         )
         issues = (data.get("repository") or {}).get("issues") or {}
         label_found = label_found or bool((data.get("repository") or {}).get("label"))
@@ -519,10 +387,10 @@ def locate_issue(gh: GitHubClient, repo: str, number: int) -> Located:
         if status != 200:
             return Located(unreadable=f"{repo}#{number} moved where this token cannot read it")
     url = body.get("html_url")
-    match = re.search(r"/([^/]+/[^/]+)/issues/(\d+)$", url) if isinstance(url, str) else None
-    if match is None:
+    split = split_issue_url(url) if isinstance(url, str) else None
+    if split is None:
         raise ApiFailure("GitHub", f"{what}: the answer holds no issue URL")
-    return Located(moved_to=(match.group(1), int(match.group(2))))
+    return Located(moved_to=(f"{split[0]}/{split[1]}", split[2]))
 
 
 def role_of(gh: GitHubClient, repo: str, login: str) -> str | None:

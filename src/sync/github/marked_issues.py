@@ -11,18 +11,9 @@ from functools import partial
 from typing import Any
 
 from sync.github.client import GitHubClient
+from sync.github.documents import document
 
-SESSION_ISSUES_QUERY = """
-query SessionIssues($owner: String!, $name: String!, $since: DateTime!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    issues(states: [OPEN, CLOSED], first: 100, after: $after, filterBy: {since: $since},
-           orderBy: {field: CREATED_AT, direction: DESC}) {
-      pageInfo { hasNextPage endCursor }
-      nodes { id number title url state body }
-    }
-  }
-}
-"""
+SESSION_ISSUES_QUERY = document("sync.github", "SessionIssues")
 
 
 @dataclass(frozen=True, slots=True)

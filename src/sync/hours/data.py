@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sync.domain import format_hours
+from sync.domain import format_hours, split_issue_url
 from sync.hours.model import CommunityHours, LoggedTask
-from sync.hours.report import issue_ref, split_issue_url
+from sync.hours.report import issue_ref
 
 CSV_COLUMNS = ("community", "issue", "url", "title", "hours", "completed", "completed_on")
 

@@ -11,17 +11,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sync.config import CshConfig
-from sync.domain import community_of
+from sync.domain import community_of, split_issue_url
 from sync.github.client import GitHubClient
 from sync.github.issues import CORE_FIELDS, BoardRef, complete_field_values, parse_issue
-from sync.hours.report import split_issue_url
 
 BATCH = 50
 
 
 def batch_query(count: int) -> str:
     """The ``HoursIssues`` query reading ``count`` issues, each by owner, name and number."""
-    params = ", ".join(f"$o{i}: String!, $r{i}: String!, $n{i}: Int!" for i in range(count))
+    issues = ", ".join(f"$o{i}: String!, $r{i}: String!, $n{i}: Int!" for i in range(count))
+    params = f"{issues}, $withBoard: Boolean!"
     fields = "\n".join(
         f"  i{i}: repository(owner: $o{i}, name: $r{i}) {{\n"
         f"    issue(number: $n{i}) {{ ...ChildFields }}\n  }}"
@@ -45,7 +45,7 @@ def named_communities(
 
 
 def _read_batch(gh: GitHubClient, urls: Sequence[str], csh: CshConfig) -> dict[str, str | None]:
-    variables: dict[str, Any] = {}
+    variables: dict[str, Any] = {"withBoard": True}  # the fragments' board fields, as ever
     for i, url in enumerate(urls):
         owner, repo, number = split_issue_url(url) or ("", "", 0)
         variables.update({f"o{i}": owner, f"r{i}": repo, f"n{i}": number})

@@ -23,13 +23,13 @@ from datetime import UTC, datetime, time
 from sync.actions_runtime import Runtime
 from sync.config import CshConfig
 from sync.config.model import Report
+from sync.domain import split_issue_url
 from sync.errors import ApiFailure, UsageError
 from sync.github.client import GitHubClient
 from sync.github.marked_issues import IssueRef, create_issue, edit_body, find_marked
 from sync.hours import announce
 from sync.hours.model import NO_HOURS, CommunityHours, LoggedTask
 from sync.hours.render import flag_markdown
-from sync.hours.report import split_issue_url
 from sync.hours.slack_text import team_text
 from sync.retry import RetryPolicy
 from sync.slack import SlackWebhook

@@ -96,4 +96,4 @@ def _day(value: Any) -> date | None:
     """The UTC date of an Asana timestamp such as ``2026-03-02T10:00:00.000Z``."""
     if not value:
         return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+    return datetime.fromisoformat(str(value)).date()

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from urllib.parse import urlsplit
 
 from sync.config import Community
-from sync.domain import format_hours, task_hours
+from sync.domain import format_hours, split_issue_url, task_hours
 from sync.hours.model import (
     LOGGED_BOTH_WAYS,
     NO_HOURS,
@@ -206,14 +205,6 @@ def issue_ref(url: str) -> str:
     """``owner/repo#number`` for an issue URL (the URL itself when it is no issue URL)."""
     split = split_issue_url(url)
     return f"{split[0]}/{split[1]}#{split[2]}" if split else url
-
-
-def split_issue_url(url: str) -> tuple[str, str, int] | None:
-    """(owner, repo, number) of an issue URL such as https://github.com/o/r/issues/7."""
-    parts = urlsplit(url).path.strip("/").split("/")
-    if len(parts) < 4 or parts[-2] != "issues" or not parts[-1].isdigit():
-        return None
-    return parts[-4], parts[-3], int(parts[-1])
 
 
 def percent(share: float) -> str:

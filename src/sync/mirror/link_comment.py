@@ -21,7 +21,7 @@ def comment_missing(task: TaskSnapshot | None, now: datetime) -> bool:
     if task is None or not task.created_at:
         return False
     try:
-        created = datetime.fromisoformat(task.created_at.replace("Z", "+00:00"))
+        created = datetime.fromisoformat(task.created_at)
     except ValueError:
         return False
     return now - created >= LOST_COMMENT_AGE

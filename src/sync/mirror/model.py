@@ -9,10 +9,10 @@ from typing import Any
 from sync.domain import (
     DROPPING_REASONS,
     KEEP,
-    ExtraField,
     FieldMap,
+    FieldTarget,
     IssueNode,
-    LinkComment,
+    LinkCommentRead,
     TaskSnapshot,
 )
 
@@ -22,10 +22,10 @@ __all__ = [
     "Ancestor",
     "Desired",
     "DesiredTask",
-    "ExtraField",
     "FieldMap",
+    "FieldTarget",
     "IssueNode",
-    "LinkComment",
+    "LinkCommentRead",
     "ParentRef",
     "Removal",
     "TaskSnapshot",
@@ -40,7 +40,7 @@ class Ancestor:
     number: int
     url: str
     mirrored: bool
-    link_comment: LinkComment | None = None
+    link_comment: LinkCommentRead | None = None
 
     @property
     def ref(self) -> str:

@@ -22,7 +22,7 @@ from sync.asana.tasks import (
     to_snapshot,
 )
 from sync.config import AsanaConfig, CshConfig
-from sync.domain import community_of, used_hours
+from sync.domain import community_of, split_issue_url, used_hours
 from sync.github import issues as gh_issues
 from sync.github.client import GitHubClient
 from sync.github.issues import BoardRef, ParentInfo
@@ -365,10 +365,10 @@ class Mirror:
         parents = {t.gid for url in urls for t in index.get(url, [])}
         children = []
         for task in self._listed:
-            match = ISSUE_URL.search(task.github_url or "")
-            if task.parent_gid in parents and match:
+            split = split_issue_url(task.github_url or "")
+            if task.parent_gid in parents and split:
                 url = task.github_url or ""
-                children.append(Target(match["repo"], int(match["number"]), url))
+                children.append(Target(f"{split[0]}/{split[1]}", split[2], url))
         return children
 
     # -- applying ----------------------------------------------------------------------------

@@ -13,86 +13,22 @@ from typing import Any
 
 from sync.config import Invitees
 from sync.github.client import GitHubClient
+from sync.github.documents import document
 from sync.office_hours.agenda import Person, Shipped
 from sync.office_hours.board import parse_time
 
-_PAGE = "pageInfo { hasNextPage endCursor }"
+MERGED_PULLS_QUERY = document("sync.office_hours", "MergedPulls")
 
-MERGED_PULLS_QUERY = f"""
-query MergedPulls($owner: String!, $name: String!, $after: String) {{
-  repository(owner: $owner, name: $name) {{
-    pullRequests(states: MERGED, first: 100, after: $after,
-                 orderBy: {{field: UPDATED_AT, direction: DESC}}) {{
-      {_PAGE}
-      nodes {{
-        number title url mergedAt updatedAt author {{ login }}
-        labels(first: 50) {{ nodes {{ name }} }}
-      }}
-    }}
-  }}
-}}
-"""
+OPEN_PULLS_QUERY = document("sync.office_hours", "OpenPulls")
 
-OPEN_PULLS_QUERY = f"""
-query OpenPulls($owner: String!, $name: String!, $after: String) {{
-  repository(owner: $owner, name: $name) {{
-    pullRequests(states: OPEN, first: 100, after: $after,
-                 orderBy: {{field: CREATED_AT, direction: ASC}}) {{
-      {_PAGE}
-      nodes {{ id number createdAt author {{ login }} }}
-    }}
-  }}
-}}
-"""
+PROPOSALS_QUERY = document("sync.office_hours", "ProposalIssues")
 
-PROPOSALS_QUERY = f"""
-query ProposalIssues($owner: String!, $name: String!, $labels: [String!], $after: String) {{
-  repository(owner: $owner, name: $name) {{
-    issues(states: OPEN, labels: $labels, first: 100, after: $after,
-           orderBy: {{field: CREATED_AT, direction: ASC}}) {{
-      {_PAGE}
-      nodes {{ id number createdAt author {{ login }} labels(first: 50) {{ nodes {{ name }} }} }}
-    }}
-  }}
-}}
-"""
 
-_LABELED_FIELDS = """
-  id number title createdAt
-  repository { nameWithOwner }
-  labels(first: 50) { nodes { name } }
-  projectItems(first: 50) { nodes { project { id } } }
-"""
+LABELED_ISSUES_QUERY = document("sync.office_hours", "LabeledIssues")
 
-LABELED_ISSUES_QUERY = f"""
-query LabeledIssues($owner: String!, $name: String!, $label: String!, $after: String) {{
-  repository(owner: $owner, name: $name) {{
-    issues(states: OPEN, labels: [$label], first: 100, after: $after,
-           orderBy: {{field: CREATED_AT, direction: ASC}}) {{
-      {_PAGE}
-      nodes {{ state {_LABELED_FIELDS} }}
-    }}
-  }}
-}}
-"""
+LABELED_PULLS_QUERY = document("sync.office_hours", "LabeledPulls")
 
-LABELED_PULLS_QUERY = f"""
-query LabeledPulls($owner: String!, $name: String!, $label: String!, $after: String) {{
-  repository(owner: $owner, name: $name) {{
-    pullRequests(states: OPEN, labels: [$label], first: 100, after: $after,
-                 orderBy: {{field: CREATED_AT, direction: ASC}}) {{
-      {_PAGE}
-      nodes {{ state {_LABELED_FIELDS} }}
-    }}
-  }}
-}}
-"""
-
-LABELED_ISSUE_QUERY = f"""
-query LabeledIssue($id: ID!) {{
-  node(id: $id) {{ __typename ... on Issue {{ state {_LABELED_FIELDS} }} }}
-}}
-"""
+LABELED_ISSUE_QUERY = document("sync.office_hours", "LabeledIssue")
 
 QUERIES = {
     "MergedPulls": MERGED_PULLS_QUERY,

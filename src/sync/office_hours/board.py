@@ -15,80 +15,17 @@ from typing import Any
 from sync.config import OfficeHoursBoard
 from sync.errors import UsageError
 from sync.github.client import PROJECTS_HINT, GitHubClient
+from sync.github.documents import document
 from sync.office_hours.agenda import Topic
 
 MOVE_BATCH = 20  # mutations per request: each costs 5 points of the secondary limit
 
-BOARD_QUERY = """
-query OfficeHoursBoard($owner: String!, $number: Int!, $status: String!) {
-  organization(login: $owner) { projectV2(number: $number) { ...Board } }
-  user(login: $owner) { projectV2(number: $number) { ...Board } }
-}
-fragment Board on ProjectV2 {
-  id title url
-  field(name: $status) {
-    __typename
-    ... on ProjectV2Field { id name dataType }
-    ... on ProjectV2IterationField { id name dataType }
-    ... on ProjectV2SingleSelectField { id name dataType options { id name } }
-  }
-}
-"""
+BOARD_QUERY = document("sync.office_hours", "OfficeHoursBoard")
 
-CONTENT_FIELDS = """
-fragment IssueTopic on Issue {
-  id number title url body
-  author { login }
-  repository { nameWithOwner }
-  labels(first: 50) { nodes { name } }
-}
-fragment PullTopic on PullRequest {
-  id number title url body
-  author { login }
-  repository { nameWithOwner }
-  labels(first: 50) { nodes { name } }
-}
-"""
 
-CARDS_QUERY = (
-    """
-query OfficeHoursCards($id: ID!, $status: String!, $after: String) {
-  node(id: $id) {
-    ... on ProjectV2 {
-      items(first: 100, after: $after) {
-        pageInfo { hasNextPage endCursor }
-        nodes {
-          id isArchived
-          fieldValueByName(name: $status) {
-            ... on ProjectV2ItemFieldSingleSelectValue { optionId name updatedAt }
-          }
-          content {
-            __typename
-            ... on DraftIssue { title }
-            ... on Issue { ...IssueTopic }
-            ... on PullRequest { ...PullTopic }
-          }
-        }
-      }
-    }
-  }
-}
-"""
-    + CONTENT_FIELDS
-)
+CARDS_QUERY = document("sync.office_hours", "OfficeHoursCards")
 
-ADD_ITEM_MUTATION = """
-mutation AddOfficeHoursCard($project: ID!, $content: ID!, $status: String!) {
-  addProjectV2ItemById(input: {projectId: $project, contentId: $content}) {
-    item {
-      id
-      fieldValueByName(name: $status) {
-        ... on ProjectV2ItemFieldSingleSelectValue { optionId }
-      }
-    }
-  }
-}
-"""
+ADD_ITEM_MUTATION = document("sync.office_hours", "AddOfficeHoursCard")
 
 
 def move_cards_mutation(count: int) -> str:
@@ -227,7 +164,7 @@ def parse_topic(content: Mapping[str, Any]) -> Topic:
 
 def parse_time(value: str) -> datetime:
     """A GitHub DateTime (`2026-01-07T16:00:00Z`) as an aware datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 
 
 def up_next(cards: Sequence[Card], board: Board) -> list[Card]:

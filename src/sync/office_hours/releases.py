@@ -11,19 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sync.github.client import GitHubClient
+from sync.github.documents import document
 from sync.office_hours.agenda import Shipped
 from sync.office_hours.board import parse_time
 
-RELEASES_QUERY = """
-query Releases($owner: String!, $name: String!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    releases(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
-      pageInfo { hasNextPage endCursor }
-      nodes { name tagName url isDraft createdAt publishedAt author { login } }
-    }
-  }
-}
-"""
+RELEASES_QUERY = document("sync.office_hours", "Releases")
 
 QUERIES = {"Releases": RELEASES_QUERY}
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sync.config import OfficeHoursConfig, Schedule
 from sync.github.client import GitHubClient
+from sync.github.documents import document
 from sync.github.marked_issues import (
     SESSION_ISSUES_QUERY,
     IssueRef,
@@ -27,29 +28,11 @@ from sync.github.marked_issues import (
 from sync.office_hours import markers
 from sync.office_hours.schedule import Session, prepare_window_opens, session_at
 
-TOPIC_COMMENTS_QUERY = """
-query TopicComments($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    ... on Issue { id comments(last: 100) { nodes { body } } }
-    ... on PullRequest { id comments(last: 100) { nodes { body } } }
-  }
-}
-"""
+TOPIC_COMMENTS_QUERY = document("sync.office_hours", "TopicComments")
 
-MARKED_COMMENTS_QUERY = """
-query MarkedComments($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    ... on Issue { id comments(last: 100) { nodes { id body } } }
-    ... on PullRequest { id comments(last: 100) { nodes { id body } } }
-  }
-}
-"""
+MARKED_COMMENTS_QUERY = document("sync.office_hours", "MarkedComments")
 
-EDIT_COMMENT_MUTATION = """
-mutation EditComment($id: ID!, $body: String!) {
-  updateIssueComment(input: {id: $id, body: $body}) { issueComment { id } }
-}
-"""
+EDIT_COMMENT_MUTATION = document("sync.office_hours", "EditComment")
 
 QUERIES = {
     "SessionIssues": SESSION_ISSUES_QUERY,

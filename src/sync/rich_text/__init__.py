@@ -37,12 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sync.rich_text.inline import _header_pieces
-from sync.rich_text.links import _base_url
-from sync.rich_text.parse import _parse
-from sync.rich_text.truncate import _fit
+from sync.rich_text.inline import header_pieces
+from sync.rich_text.links import issue_base_url
+from sync.rich_text.parse import parse_markdown
+from sync.rich_text.truncate import fit_pieces
 from sync.rich_text.validate import ALLOWED_TAGS, allowed_tag_violations
-from sync.rich_text.writers import _HTML, _PLAIN, _Format
+from sync.rich_text.writers import HTML, PLAIN, Format
 
 __all__ = [
     "ALLOWED_TAGS",
@@ -70,22 +70,22 @@ def markdown_to_html_notes(
     markdown: str, *, issue_url: str, header: Sequence[tuple[str, str]] = ()
 ) -> str:
     """Render an issue body as Asana ``html_notes``: header, body, then a link to the issue."""
-    return _render(_HTML, markdown, issue_url, header)
+    return _render(HTML, markdown, issue_url, header)
 
 
 def markdown_to_plain_notes(
     markdown: str, *, issue_url: str, header: Sequence[tuple[str, str]] = ()
 ) -> str:
     """Render an issue body as plain Asana ``notes``, for when Asana refuses the rich text."""
-    return _render(_PLAIN, markdown, issue_url, header)
+    return _render(PLAIN, markdown, issue_url, header)
 
 
 # _render lives here so that it reads MAX_HTML_CHARS from this module at call time.
-def _render(fmt: _Format, markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
+def _render(fmt: Format, markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
     """Header, body (cut to fit MAX_HTML_CHARS), notes and the issue link, in `fmt`."""
-    base_url = _base_url(issue_url)
-    document = _parse(markdown, base_url)
-    head = "".join(fmt.write(_header_pieces(header, base_url)))
+    base_url = issue_base_url(issue_url)
+    document = parse_markdown(markdown, base_url)
+    head = "".join(fmt.write(header_pieces(header, base_url)))
     notes = [fmt.note(_DEEP_NOTE)] if document.too_deep else []
     notes += [fmt.note(_PLAIN_NOTE)] if document.plain else []
     link = fmt.link(issue_url.strip())
@@ -94,7 +94,7 @@ def _render(fmt: _Format, markdown: str, issue_url: str, header: Sequence[tuple[
     if document.clipped or len(fmt.wrap(_join(head, body, *notes, link))) > MAX_HTML_CHARS:
         notes.append(fmt.note(_CUT_NOTE))
         budget = MAX_HTML_CHARS - len(fmt.wrap(_join(head, "-", *notes, link))) + 1
-        body = _fit(document.pieces, rendered, budget, fmt.close)
+        body = fit_pieces(document.pieces, rendered, budget, fmt.close)
     return fmt.wrap(_join(head, body, *notes, link))
 
 

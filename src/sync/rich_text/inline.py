@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from sync.rich_text.links import _link_target, _trim_url
-from sync.rich_text.pieces import _CUT, _Close, _Open, _Piece, _Text
+from sync.rich_text.links import link_target, trim_url
+from sync.rich_text.pieces import CUT, Close, Open, Piece, Text
 from sync.rich_text.raw_html import (
-    _HTML_FORMAT,
-    _HTML_KNOWN,
-    _HTML_PART,
-    _HTML_TAG_RE,
-    _html_attr,
-    _trim_blank_ends,
+    HTML_FORMAT,
+    HTML_KNOWN,
+    HTML_PART,
+    HTML_TAG_RE,
+    html_attr,
+    trim_blank_ends,
 )
 
 _MAX_HEADER_VALUE_CHARS = 1_000
@@ -38,10 +38,10 @@ def _task_box(text: str) -> str:
 
 
 @dataclass
-class _Inline:
+class Inline:
     """Writes one run of inline content, keeping every element it opens balanced."""
 
-    out: list[_Piece]
+    out: list[Piece]
     base_url: str
     stack: list[tuple[str, str, str]] = field(default_factory=list)  # (source, tag or "", href)
     # Counted as they open and close, so that each check is O(1): scanning the stack for every
@@ -55,7 +55,7 @@ class _Inline:
             if index == 0 and task_item and child.type == "text":
                 self.text(_task_box(child.content))
             else:
-                _INLINE_HANDLERS.get(child.type, _Inline.literal)(self, child)
+                _INLINE_HANDLERS.get(child.type, Inline.literal)(self, child)
         self.finish()
 
     def open(self, source: str, tag: str, href: str = "") -> None:
@@ -65,7 +65,7 @@ class _Inline:
         if tag and self.elements >= _MAX_INLINE_DEPTH:
             tag = href = ""
         if tag:
-            self.out.append(_Open(tag, href))
+            self.out.append(Open(tag, href))
             self.elements += 1
             self.links += tag == "a"
         self.stack.append((source, tag, href))
@@ -74,10 +74,10 @@ class _Inline:
         """Close `source`, and first any raw-HTML element still open inside it."""
         while self.stack:
             src, tag, href = self.stack.pop()
-            if tag == "a" and self.out[-1] == _Open("a", href):
-                self.out.append(_Text(href))  # an empty link would be invisible
+            if tag == "a" and self.out[-1] == Open("a", href):
+                self.out.append(Text(href))  # an empty link would be invisible
             if tag:
-                self.out.append(_Close(tag, href))
+                self.out.append(Close(tag, href))
                 self.elements -= 1
                 self.links -= tag == "a"
             if src == source:
@@ -95,26 +95,26 @@ class _Inline:
         """Write text, linking bare http(s) URLs outside links."""
         position = 0
         for match in () if self.in_link() else _BARE_URL.finditer(text):
-            url = _trim_url(match.group())
-            target = _link_target(url, "")
+            url = trim_url(match.group())
+            target = link_target(url, "")
             if target:
                 self.plain(text[position : match.start()])
-                self.out += [_Open("a", target), _Text(url), _Close("a", target)]
+                self.out += [Open("a", target), Text(url), Close("a", target)]
                 position = match.start() + len(url)
         self.plain(text[position:])
 
     def plain(self, text: str) -> None:
         if text:
-            self.out.append(_Text(text))
+            self.out.append(Text(text))
 
     def literal(self, token: Token) -> None:
         self.plain(token.content)
 
     def line_break(self, token: Token) -> None:
-        self.out += [_CUT, _Text("\n")]
+        self.out += [CUT, Text("\n")]
 
     def code(self, token: Token) -> None:
-        self.out += [_Open("code"), _Text(token.content), _Close("code")]
+        self.out += [Open("code"), Text(token.content), Close("code")]
 
     def format_open(self, token: Token) -> None:
         self.open(token.tag, token.tag)
@@ -129,7 +129,7 @@ class _Inline:
         self.close("link")
 
     def link(self, href: str, source: str) -> None:
-        target = None if self.in_link() else _link_target(href, self.base_url)
+        target = None if self.in_link() else link_target(href, self.base_url)
         self.open(source, "a" if target else "", target or "")
 
     def image_token(self, token: Token) -> None:
@@ -137,13 +137,13 @@ class _Inline:
 
     def image(self, src: str, alt: str) -> None:
         """An image as a link to it (Asana shows only its own attachments as images)."""
-        target = _link_target(src, self.base_url)
+        target = link_target(src, self.base_url)
         if self.in_link():
             self.plain(alt or "image")
         elif target is None:
             self.plain(f"[image: {alt}]")
         else:
-            self.out += [_Open("a", target), _Text(alt or target), _Close("a", target)]
+            self.out += [Open("a", target), Text(alt or target), Close("a", target)]
 
     def html_token(self, token: Token) -> None:
         self.html(token.content)
@@ -152,15 +152,15 @@ class _Inline:
         """Reduce one raw HTML tag or comment to what Asana accepts (see the package docstring)."""
         if raw.startswith("<!--"):
             return  # GitHub does not show comments either
-        match = _HTML_TAG_RE.fullmatch(raw)
+        match = HTML_TAG_RE.fullmatch(raw)
         name = match["name"].lower() if match else ""
-        if match is None or name not in _HTML_KNOWN:
+        if match is None or name not in HTML_KNOWN:
             self.plain(raw)
         elif name == "br":
-            self.out += [_CUT, _Text("\n")]
+            self.out += [CUT, Text("\n")]
         elif name == "img" and not match["close"]:
-            self.image(_html_attr(match["attrs"], "src"), _html_attr(match["attrs"], "alt"))
-        elif name == "a" or name in _HTML_FORMAT:
+            self.image(html_attr(match["attrs"], "src"), html_attr(match["attrs"], "alt"))
+        elif name == "a" or name in HTML_FORMAT:
             self.html_element(name, match["attrs"], closing=bool(match["close"]))
         # Any other known tag (<details>, <summary>, <sub>, ...) is dropped; its text stays.
 
@@ -173,47 +173,47 @@ class _Inline:
         elif attrs.rstrip().endswith("/") or len(self.stack) >= _MAX_INLINE_DEPTH:
             return
         elif name == "a":
-            self.link(_html_attr(attrs, "href"), source)
+            self.link(html_attr(attrs, "href"), source)
         else:
-            self.open(source, _HTML_FORMAT[name])
+            self.open(source, HTML_FORMAT[name])
 
 
-_INLINE_HANDLERS: dict[str, Callable[[_Inline, Token], None]] = {
+_INLINE_HANDLERS: dict[str, Callable[[Inline, Token], None]] = {
     "text": lambda inline, token: inline.text(token.content),
-    "softbreak": _Inline.line_break,
-    "hardbreak": _Inline.line_break,
-    "code_inline": _Inline.code,
-    **dict.fromkeys(("em_open", "strong_open", "s_open"), _Inline.format_open),
-    **dict.fromkeys(("em_close", "strong_close", "s_close"), _Inline.format_close),
-    "link_open": _Inline.link_open,
-    "link_close": _Inline.link_close,
-    "image": _Inline.image_token,
-    "html_inline": _Inline.html_token,
+    "softbreak": Inline.line_break,
+    "hardbreak": Inline.line_break,
+    "code_inline": Inline.code,
+    **dict.fromkeys(("em_open", "strong_open", "s_open"), Inline.format_open),
+    **dict.fromkeys(("em_close", "strong_close", "s_close"), Inline.format_close),
+    "link_open": Inline.link_open,
+    "link_close": Inline.link_close,
+    "image": Inline.image_token,
+    "html_inline": Inline.html_token,
 }
 
 
-def _html_block_pieces(source: str, base_url: str) -> list[_Piece]:
+def html_block_pieces(source: str, base_url: str) -> list[Piece]:
     """A raw HTML block as pieces: tags reduced as inline HTML is, text shown, ends trimmed."""
-    inline = _Inline([], base_url)
+    inline = Inline([], base_url)
     position = 0
-    for match in _HTML_PART.finditer(source):
+    for match in HTML_PART.finditer(source):
         inline.text(html.unescape(source[position : match.start()]))
         inline.html(match.group())
         position = match.end()
     inline.text(html.unescape(source[position:]))
     inline.finish()
-    return _trim_blank_ends(inline.out)
+    return trim_blank_ends(inline.out)
 
 
-def _header_pieces(header: Sequence[tuple[str, str]], base_url: str) -> list[_Piece]:
+def header_pieces(header: Sequence[tuple[str, str]], base_url: str) -> list[Piece]:
     """One "Label: value" line per pair; a value is kept to one line, its URLs linked."""
-    inline = _Inline([], base_url)
+    inline = Inline([], base_url)
     for index, (label, value) in enumerate(header):
         lines = (line.strip() for line in value.splitlines())
         text = ", ".join(line for line in lines if line)
         if len(text) > _MAX_HEADER_VALUE_CHARS:
             text = text[: _MAX_HEADER_VALUE_CHARS - 1] + "…"
-        inline.out += [_Text("\n")] if index else []
-        inline.out += [_Open("strong"), _Text(f"{label}:"), _Close("strong"), _Text(" ")]
+        inline.out += [Text("\n")] if index else []
+        inline.out += [Open("strong"), Text(f"{label}:"), Close("strong"), Text(" ")]
         inline.text(text)
     return inline.out

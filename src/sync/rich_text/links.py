@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def _link_target(url: str, base_url: str) -> str | None:
+def link_target(url: str, base_url: str) -> str | None:
     """The absolute http(s) or mailto URL that `url` points to, or None if it must not be linked."""
     url = url.strip()
     if not url:
@@ -23,13 +23,13 @@ def _link_target(url: str, base_url: str) -> str | None:
     return target
 
 
-def _base_url(issue_url: str) -> str:
+def issue_base_url(issue_url: str) -> str:
     """The URL relative links are resolved against: the issue's, if it is http(s)."""
-    target = _link_target(issue_url, "")
+    target = link_target(issue_url, "")
     return target if target and not target.lower().startswith("mailto:") else ""
 
 
-def _trim_url(url: str) -> str:
+def trim_url(url: str) -> str:
     """Drop the trailing punctuation that GitHub also leaves out of a bare link."""
     opened, closed = url.count("("), url.count(")")
     end = len(url)

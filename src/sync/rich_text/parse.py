@@ -10,8 +10,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from sync.rich_text.inline import _html_block_pieces, _Inline
-from sync.rich_text.pieces import _CUT, _Close, _Open, _Piece, _Text
+from sync.rich_text.inline import Inline, html_block_pieces
+from sync.rich_text.pieces import CUT, Close, Open, Piece, Text
 
 # Deep enough for any real issue, shallow enough that markdown-it's own recursion (two to three
 # Python frames per level) stays far from the interpreter's limit.
@@ -32,7 +32,7 @@ _CONTAINERS = frozenset(
 
 @dataclass(frozen=True)
 class _Document:
-    pieces: list[_Piece]
+    pieces: list[Piece]
     clipped: bool  # the Markdown was too long to parse whole
     too_deep: bool  # markdown-it left out content nested deeper than its limit
     plain: bool = False  # too much work to parse: shown as plain text
@@ -67,7 +67,7 @@ def _counted(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline
     return counted
 
 
-def _parse(markdown: str, base_url: str) -> _Document:
+def parse_markdown(markdown: str, base_url: str) -> _Document:
     """Parse Markdown into pieces, cutting absurdly long input at a line end first."""
     clipped = len(markdown) > _MAX_MARKDOWN_CHARS
     if clipped:
@@ -81,14 +81,14 @@ def _parse(markdown: str, base_url: str) -> _Document:
     return _Document(_Walker(base_url).walk(tokens), clipped, too_deep)
 
 
-def _plain_pieces(markdown: str) -> list[_Piece]:
+def _plain_pieces(markdown: str) -> list[Piece]:
     """The Markdown as written, one block per paragraph, with a cut point after each line."""
-    pieces: list[_Piece] = []
+    pieces: list[Piece] = []
     for block in (b.strip("\n") for b in markdown.replace("\r\n", "\n").split("\n\n")):
         if block.strip():
-            pieces += [_Text("\n\n")] if pieces else []
+            pieces += [Text("\n\n")] if pieces else []
             for index, line in enumerate(block.split("\n")):
-                pieces += [_Text("\n" + line if index else line), _CUT]
+                pieces += [Text("\n" + line if index else line), CUT]
     return pieces
 
 
@@ -105,7 +105,7 @@ class _Walker:
     """Turns markdown-it's block token stream into pieces, in one loop without recursion."""
 
     def __init__(self, base_url: str) -> None:
-        self.out: list[_Piece] = []
+        self.out: list[Piece] = []
         self.base_url = base_url
         self.frames = [_Frame("body")]
         self.numbers: list[int | None] = []  # per open list: the next item number (None: bullets)
@@ -114,7 +114,7 @@ class _Walker:
         self.in_table_head = False
         self.row = self.cell = 0
 
-    def walk(self, tokens: Iterable[Token]) -> list[_Piece]:
+    def walk(self, tokens: Iterable[Token]) -> list[Piece]:
         for token in tokens:
             handler = _BLOCK_HANDLERS.get(token.type)
             if handler is not None:
@@ -125,14 +125,14 @@ class _Walker:
         """Separate a new block from its previous sibling."""
         frame = self.frames[-1]
         if frame.started and frame.kind != "li":
-            self.out.append(_Text("\n\n"))
+            self.out.append(Text("\n\n"))
         elif frame.started and not (is_list or frame.after_list):
-            self.out.append(_Text("\n"))
+            self.out.append(Text("\n"))
         frame.started, frame.after_list = True, is_list
         self.task_item, self.task_pending = self.task_pending and paragraph, False
 
     def end(self, *tags: str) -> None:
-        self.out += [*(_Close(tag) for tag in tags), _CUT]
+        self.out += [*(Close(tag) for tag in tags), CUT]
 
     def paragraph_open(self, token: Token) -> None:
         self.begin_block(paragraph=True)
@@ -141,19 +141,19 @@ class _Walker:
         self.end()
 
     def inline(self, token: Token) -> None:
-        _Inline(self.out, self.base_url).run(token.children or [], task_item=self.task_item)
+        Inline(self.out, self.base_url).run(token.children or [], task_item=self.task_item)
         self.task_item = False
 
     def heading_open(self, token: Token) -> None:
         self.begin_block()
-        self.out.append(_Open(_heading_tag(token.tag)))
+        self.out.append(Open(_heading_tag(token.tag)))
 
     def heading_close(self, token: Token) -> None:
         self.end(_heading_tag(token.tag))
 
     def blockquote_open(self, token: Token) -> None:
         self.begin_block()
-        self.out.append(_Open("blockquote"))
+        self.out.append(Open("blockquote"))
         self.frames.append(_Frame("quote"))
 
     def container_close(self, token: Token) -> None:
@@ -162,7 +162,7 @@ class _Walker:
 
     def list_open(self, token: Token) -> None:
         self.begin_block(is_list=True)
-        self.out.append(_Open(token.tag))
+        self.out.append(Open(token.tag))
         start = token.attrGet("start")
         self.numbers.append(None if token.tag == "ul" else int(start or 1))
 
@@ -174,27 +174,27 @@ class _Walker:
         number = self.numbers[-1]
         if number is not None:
             self.numbers[-1] = number + 1
-        self.out.append(_Open("li", marker="- " if number is None else f"{number}. "))
+        self.out.append(Open("li", marker="- " if number is None else f"{number}. "))
         self.frames.append(_Frame("li"))
         self.task_pending = True
 
     def code_block(self, token: Token) -> None:
         """Fenced or indented code: a <pre>, with a cut point after every line."""
         self.begin_block()
-        self.out.append(_Open("pre"))
+        self.out.append(Open("pre"))
         for index, line in enumerate(token.content.removesuffix("\n").split("\n")):
-            self.out += [_Text("\n" + line if index else line), _CUT]
+            self.out += [Text("\n" + line if index else line), CUT]
         self.end("pre")
 
     def hr(self, token: Token) -> None:
         self.begin_block()
-        self.out.append(_Open("hr"))
+        self.out.append(Open("hr"))
         self.end("hr")
 
     def html_block(self, token: Token) -> None:
-        pieces = _html_block_pieces(token.content, self.base_url)
+        pieces = html_block_pieces(token.content, self.base_url)
         # A block of comments or of bare <details> tags shows nothing: no empty block for it.
-        if any(isinstance(piece, _Text) for piece in pieces):
+        if any(isinstance(piece, Text) for piece in pieces):
             self.begin_block()
             self.out += pieces
             self.end()
@@ -209,17 +209,17 @@ class _Walker:
     def row_open(self, token: Token) -> None:
         """A table row is a line; the header row is bold."""
         if self.row:
-            self.out.append(_Text("\n"))
+            self.out.append(Text("\n"))
         self.row, self.cell = self.row + 1, 0
         if self.in_table_head:
-            self.out.append(_Open("strong"))
+            self.out.append(Open("strong"))
 
     def row_close(self, token: Token) -> None:
         self.end(*(["strong"] if self.in_table_head else []))
 
     def cell_open(self, token: Token) -> None:
         if self.cell:
-            self.out.append(_Text(" | "))
+            self.out.append(Text(" | "))
         self.cell += 1
 
 

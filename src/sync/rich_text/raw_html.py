@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import re
 
-from sync.rich_text.pieces import _Cut, _Piece, _Text
+from sync.rich_text.pieces import Cut, Piece, Text
 
 _HTML_TAG = r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:[\s/][^<>]*)?)>"
-_HTML_TAG_RE = re.compile(_HTML_TAG)
+HTML_TAG_RE = re.compile(_HTML_TAG)
 # A comment or a tag. `[^<>]*` rather than quote-aware attributes keeps the scan linear.
-_HTML_PART = re.compile(r"<!--.*?(?:-->|\Z)|" + _HTML_TAG, re.DOTALL)
-_HTML_FORMAT = {
+HTML_PART = re.compile(r"<!--.*?(?:-->|\Z)|" + _HTML_TAG, re.DOTALL)
+HTML_FORMAT = {
     **dict.fromkeys(("b", "strong"), "strong"),
     **dict.fromkeys(("i", "em"), "em"),
     **dict.fromkeys(("code", "kbd", "tt", "samp"), "code"),
@@ -21,28 +21,28 @@ _HTML_FORMAT = {
 _HTML_TEXT_ONLY = frozenset(
     {"details", "summary", "sub", "sup", "span", "div", "p", "center", "picture", "source"}
 )
-_HTML_KNOWN = _HTML_TEXT_ONLY | _HTML_FORMAT.keys() | {"a", "img", "br"}
+HTML_KNOWN = _HTML_TEXT_ONLY | HTML_FORMAT.keys() | {"a", "img", "br"}
 
 
-def _html_attr(attrs: str, name: str) -> str:
+def html_attr(attrs: str, name: str) -> str:
     """The unescaped value of attribute `name` in a raw tag's attribute text, or ""."""
     pattern = name + r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))"
     match = re.search(r"(?<![\w-])" + pattern, attrs, re.IGNORECASE)
     return html.unescape(next((g for g in match.groups() if g is not None), "")) if match else ""
 
 
-def _trim_blank_ends(pieces: list[_Piece]) -> list[_Piece]:
+def trim_blank_ends(pieces: list[Piece]) -> list[Piece]:
     """Drop leading and trailing blank text (and cut points) from a run of pieces."""
     solid = [index for index, piece in enumerate(pieces) if not _is_blank(piece)]
     if not solid:
         return []
     pieces = pieces[solid[0] : solid[-1] + 1]
-    if isinstance(pieces[0], _Text):
-        pieces[0] = _Text(pieces[0].text.lstrip())
-    if isinstance(pieces[-1], _Text):
-        pieces[-1] = _Text(pieces[-1].text.rstrip())
+    if isinstance(pieces[0], Text):
+        pieces[0] = Text(pieces[0].text.lstrip())
+    if isinstance(pieces[-1], Text):
+        pieces[-1] = Text(pieces[-1].text.rstrip())
     return pieces
 
 
-def _is_blank(piece: _Piece) -> bool:
-    return isinstance(piece, _Cut) or (isinstance(piece, _Text) and not piece.text.strip())
+def _is_blank(piece: Piece) -> bool:
+    return isinstance(piece, Cut) or (isinstance(piece, Text) and not piece.text.strip())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sync.rich_text.pieces import _Close, _Cut, _Open, _Piece, _Text
+from sync.rich_text.pieces import Close, Cut, Open, Piece, Text
 
 
-def _fit(
-    pieces: list[_Piece], rendered: list[str], budget: int, close: Callable[[str], str]
+def fit_pieces(
+    pieces: list[Piece], rendered: list[str], budget: int, close: Callable[[str], str]
 ) -> str:
     """The longest prefix, ending at a cut point, whose text and closing tags fit in `budget`.
 
@@ -23,7 +23,7 @@ def _fit(
             break
         used, closing = used + len(rendered[index]), closing + delta
         _track(stack, piece)
-        if isinstance(piece, _Cut):
+        if isinstance(piece, Cut):
             best = index + 1
     else:
         return "".join(rendered)
@@ -33,24 +33,24 @@ def _fit(
             _track(stack, piece)
         return "".join(rendered[:best]) + "".join(close(tag) for tag in reversed(stack))
     partial = _cut_text(rendered[index], budget - used - closing)
-    if not isinstance(pieces[index], _Text):
+    if not isinstance(pieces[index], Text):
         partial = ""
     return "".join(rendered[:index]) + partial + "".join(close(tag) for tag in reversed(stack))
 
 
-def _closing_delta(piece: _Piece, close: Callable[[str], str]) -> int:
+def _closing_delta(piece: Piece, close: Callable[[str], str]) -> int:
     """How much `piece` changes the length of the tags needed to close what is open."""
-    if isinstance(piece, _Open):
+    if isinstance(piece, Open):
         return len(close(piece.tag))
-    if isinstance(piece, _Close):
+    if isinstance(piece, Close):
         return -len(close(piece.tag))
     return 0
 
 
-def _track(stack: list[str], piece: _Piece) -> None:
-    if isinstance(piece, _Open):
+def _track(stack: list[str], piece: Piece) -> None:
+    if isinstance(piece, Open):
         stack.append(piece.tag)
-    elif isinstance(piece, _Close):
+    elif isinstance(piece, Close):
         stack.pop()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from sync.rich_text.links import _link_target
+from sync.rich_text.links import link_target
 
 ALLOWED_TAGS = frozenset(
     {"body", "strong", "em", "u", "s", "code", "ol", "ul", "li", "a"}
@@ -35,6 +35,6 @@ def _element_violations(element: ElementTree.Element) -> list[str]:
     for name, value in element.attrib.items():
         if element.tag != "a" or name != "href":
             problems.append(f"attribute {name!r} on <{element.tag}> is not allowed")
-        elif _link_target(value, "") is None:
+        elif link_target(value, "") is None:
             problems.append(f"href {value!r} is not an http, https or mailto URL")
     return problems

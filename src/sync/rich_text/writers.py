@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sync.rich_text.links import _link_target
-from sync.rich_text.pieces import _Close, _Open, _Piece, _Text
+from sync.rich_text.links import link_target
+from sync.rich_text.pieces import Close, Open, Piece, Text
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -19,17 +19,17 @@ def _escape(text: str, *, quote: bool = False) -> str:
     return text.replace('"', "&quot;") if quote else text
 
 
-def _html_piece(piece: _Piece) -> str:
+def _html_piece(piece: Piece) -> str:
     match piece:
-        case _Text(text):
+        case Text(text):
             return _escape(text)
-        case _Open("hr"):
+        case Open("hr"):
             return "<hr/>"
-        case _Open("a", href):
+        case Open("a", href):
             return f'<a href="{_escape(href, quote=True)}">'
-        case _Open(tag):
+        case Open(tag):
             return f"<{tag}>"
-        case _Close(tag):
+        case Close(tag):
             return _html_close(tag)
     return ""
 
@@ -39,7 +39,7 @@ def _html_close(tag: str) -> str:
 
 
 def _html_link(url: str) -> str:
-    target = _link_target(url, "")
+    target = link_target(url, "")
     if target is None:
         return _escape(url)
     return f'<a href="{_escape(target, quote=True)}">{_escape(url)}</a>'
@@ -54,24 +54,24 @@ class _PlainWriter:
         self.after_list = False  # a list just ended: what follows starts a new line
         self.link_text: list[str] | None = None  # the text of the link being written
 
-    def write(self, pieces: Iterable[_Piece]) -> list[str]:
+    def write(self, pieces: Iterable[Piece]) -> list[str]:
         return [self.piece(piece) for piece in pieces]
 
-    def piece(self, piece: _Piece) -> str:
+    def piece(self, piece: Piece) -> str:
         match piece:
-            case _Text(text):
+            case Text(text):
                 return self.text(_XML_ILLEGAL.sub("", text))
-            case _Open("li" | "blockquote" as tag, _, marker):
+            case Open("li" | "blockquote" as tag, _, marker):
                 return self.open_container(marker if tag == "li" else "> ")
-            case _Open("hr"):
+            case Open("hr"):
                 return self.text("----------")
-            case _Open("a"):
+            case Open("a"):
                 self.link_text = []
-            case _Close("li" | "blockquote"):
+            case Close("li" | "blockquote"):
                 self.prefixes.pop()
-            case _Close("ul" | "ol"):
+            case Close("ul" | "ol"):
                 self.after_list = True
-            case _Close("a", href):
+            case Close("a", href):
                 return self.link_end(href)
         return ""
 
@@ -97,22 +97,22 @@ class _PlainWriter:
 
 
 @dataclass(frozen=True)
-class _Format:
-    write: Callable[[Iterable[_Piece]], list[str]]
+class Format:
+    write: Callable[[Iterable[Piece]], list[str]]
     close: Callable[[str], str]  # what closes an element cut short
     note: Callable[[str], str]
     link: Callable[[str], str]
     wrap: Callable[[str], str]
 
 
-_HTML = _Format(
+HTML = Format(
     write=lambda pieces: [_html_piece(piece) for piece in pieces],
     close=_html_close,
     note=lambda text: f"<em>{_escape(text)}</em>",
     link=_html_link,
     wrap=lambda text: f"<body>{text}</body>",
 )
-_PLAIN = _Format(
+PLAIN = Format(
     write=lambda pieces: _PlainWriter().write(pieces),
     close=lambda tag: "",
     note=lambda text: text,
