@@ -104,7 +104,8 @@ class RetryPolicy:
                 if self._past_deadline(delay):
                     raise OutOfTime(
                         failure.service,
-                        f"{what}: {failure.message} (no time left in the run's budget to retry)",
+                        f"{what}: {failure.message} (gave up after {attempt} attempts: "
+                        "no time left in the run's budget to retry)",
                         failure.status,
                     ) from None
                 if attempt >= self.max_attempts or self._out_of_time(started, delay):
