@@ -85,3 +85,24 @@ def test_a_time_budget_must_be_a_positive_number(harness: Harness) -> None:
         result = harness.cli("reconcile", "--time-budget", bad)
         assert result.code == 2, bad
         assert "--time-budget" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_retry_that_would_outlast_the_budget_is_left_for_the_next_run(
+    harness: Harness,
+) -> None:
+    h = harness
+    urls = seed(h)
+    # A few tasks go through, then Asana asks for two minutes' rest: more than the budget has.
+    h.world.server.inject("asana", kind="delay", seconds=0, method="POST", times=5)
+    h.world.server.inject("asana", status=429, retry_after=120, method="POST", times=1)
+    policy = request_clock(h)
+
+    first = h.cli("reconcile", "--time-budget", "100", policy=policy)
+
+    assert first.code == 0, first.stderr
+    assert "changes done; the rest next run" in first.stderr
+    assert policy.slept == []  # the 120 s wait was not started
+    second = h.cli("-q", "reconcile")
+    assert second.code == 0, second.stderr
+    made = live_tasks_by_url(h.world, h.seeded.url_field)
+    assert {url: len(tasks) for url, tasks in made.items()} == dict.fromkeys(urls, 1)
