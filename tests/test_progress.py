@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sync.errors import ApiFailure
+from sync.mirror.apply import permanent
 from sync.progress import RESERVE, Budget, Progress, duration
+from sync.retry import OutOfTime
 from tests.fakes import FakeClock
 
 
@@ -28,3 +31,8 @@ def test_a_budget_leaves_room_for_the_longest_change_so_far() -> None:
 
 def test_durations_read_naturally() -> None:
     assert [duration(s) for s in (4.6, 185, 7800)] == ["5s", "3m05s", "2h10m"]
+
+
+def test_a_retry_cut_short_by_the_budget_is_not_a_refusal() -> None:
+    assert permanent(ApiFailure("GitHub", "forbidden", 403))
+    assert not permanent(OutOfTime("GitHub", "secondary rate limit (no time left)", 403))
