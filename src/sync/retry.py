@@ -28,6 +28,11 @@ T = TypeVar("T")
 SECONDARY_WAIT = 60.0  # GitHub: without retry-after, "wait for at least one minute"
 
 
+class OutOfTime(ApiFailure):
+    """A retry was not started because its wait would pass the run's deadline (time budget):
+    the request was not retried, so the next run does what it would have done."""
+
+
 class Transient(Exception):
     """A failure worth retrying, as classified by a gateway."""
 
@@ -96,6 +101,13 @@ class RetryPolicy:
                     raise AmbiguousWrite(failure.service, f"{what}: {failure.message}") from None
                 secondary += 1 if failure.secondary else 0
                 delay = self._delay(failure, attempt, secondary)
+                if self._past_deadline(delay):
+                    raise OutOfTime(
+                        failure.service,
+                        f"{what}: {failure.message} (gave up after {attempt} attempts: "
+                        "no time left in the run's budget to retry)",
+                        failure.status,
+                    ) from None
                 if attempt >= self.max_attempts or self._out_of_time(started, delay):
                     raise ApiFailure(
                         failure.service,
@@ -117,10 +129,11 @@ class RetryPolicy:
         backoff: float = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return backoff * (0.5 + self.jitter() / 2)
 
+    def _past_deadline(self, delay: float) -> bool:
+        return self.deadline is not None and self.monotonic() + delay > self.deadline
+
     def _out_of_time(self, started: float, delay: float) -> bool:
-        now = self.monotonic()
-        past_deadline = self.deadline is not None and now + delay > self.deadline
-        return past_deadline or now - started + delay > self.max_total_seconds
+        return self.monotonic() - started + delay > self.max_total_seconds
 
     def _wait(self, delay: float) -> None:
         self.slept.append(delay)

@@ -14,6 +14,7 @@ from sync.context import Context
 from sync.errors import UsageError
 from sync.mirror.reconcile import Reconciler, ReconcileReport
 from sync.mirror.sync import Mirror
+from sync.progress import Budget
 
 PLAN_LOG = logging.getLogger("sync.plan")
 
@@ -32,6 +33,13 @@ def add_parser(sub: Any) -> None:
         type=_count,
         metavar="N",
         help="let this run delete up to N tasks (default: csh.max_deletes)",
+    )
+    parser.add_argument(
+        "--time-budget",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop starting changes in time to end within SECONDS; the next run does the rest "
+        "(default: no budget)",
     )
     parser.set_defaults(handler=run)
 
@@ -55,8 +63,18 @@ def run(args: argparse.Namespace, context: Context) -> int:
         config.require("csh"),
         dry_run=context.dry_run,
     )
-    report = Reconciler(mirror, repos, datetime.now(UTC), args.allow_deletes).run()
+    policy = context.policy
+    budget = Budget.of(args.time_budget, policy.monotonic)
+    policy.deadline = budget.deadline  # no retry waits past the budget either
+    reconciler = Reconciler(mirror, repos, datetime.now(UTC), args.allow_deletes)
+    reconciler.budget, reconciler.say = budget, context.runtime.info
+    report = reconciler.run()
     _report(context.runtime, report, repos, context.dry_run)
+    if report.stopped is not None:
+        done, total = report.stopped
+        line = f"{done} of {total} changes done; the rest next run (time budget reached)"
+        context.runtime.info(line)
+        context.runtime.summary(f"**{line}**")
     for line in report.held_lines:
         context.runtime.out(line)
     for message in report.held:
@@ -75,6 +93,16 @@ def _count(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number of tasks, got {text!r}")
     return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return seconds
 
 
 def _report(runtime: Runtime, report: ReconcileReport, repos: tuple[str, ...], dry: bool) -> None:

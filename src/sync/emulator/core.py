@@ -99,6 +99,14 @@ class Service(Protocol):
         ...
 
 
+class RateLimiter(Protocol):
+    """Answers a request over an enforced rate limit with the service's refusal."""
+
+    def check(self, service: str, request: Request) -> Response | None:
+        """The refusal, or None when the request may be processed."""
+        ...
+
+
 Handler = Callable[..., Response]
 
 
@@ -192,6 +200,8 @@ class Emulator:
         self.tokens = tokens
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        # Opt-in rate limits (see sync.emulator.rate_limits): None enforces none.
+        self.limits: RateLimiter | None = None
         self.lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -337,6 +347,11 @@ def _serve_one(emulator: Emulator, handler: BaseHTTPRequestHandler) -> None:
         _record(emulator, service.name, request, refused.status, fault.kind)
         _write(handler, refused)
         return
+    limited = emulator.limits.check(service.name, request) if emulator.limits else None
+    if limited is not None:
+        _record(emulator, service.name, request, limited.status, "rate-limit")
+        _write(handler, limited)
+        return
     response = _answer(emulator, service, request)
     if fault is not None and fault.kind == "after":
         response = _fault_response(fault)
@@ -356,7 +371,7 @@ def _answer(emulator: Emulator, service: Service, request: Request) -> Response:
 
 def _fault_response(fault: Fault) -> Response:
     if fault.kind == "secondary":
-        return _secondary_limit(fault)
+        return secondary_limit(fault)
     headers = {}
     if fault.retry_after is not None:
         headers["Retry-After"] = f"{fault.retry_after:g}"
@@ -374,7 +389,7 @@ SECONDARY_DOCS = (
 )
 
 
-def _secondary_limit(fault: Fault) -> Response:
+def secondary_limit(fault: Fault) -> Response:
     """GitHub's answer to a client over a secondary limit: the primary quota is not spent, so
     ``x-ratelimit-reset`` says nothing about when to retry; ``Retry-After`` comes only at times."""
     headers = {

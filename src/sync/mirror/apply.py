@@ -24,6 +24,7 @@ from sync.mirror.plan import (
     UpdateTask,
 )
 from sync.mirror.planner import oldest_first
+from sync.retry import OutOfTime
 
 REOPEN_COMMENT = (
     "This issue was closed as completed, but it has no hours in **{field}** on the CSH board, "
@@ -239,7 +240,10 @@ class Applier:
 
 
 def permanent(failure: ApiFailure) -> bool:
-    """True for a refusal that retrying cannot fix: a 4xx other than 429."""
+    """True for a refusal that retrying cannot fix: a 4xx other than 429 (and not a retry the
+    time budget cut short, whatever its status: the next run sends it again)."""
+    if isinstance(failure, OutOfTime):
+        return False
     return failure.status is not None and 400 <= failure.status < 500 and failure.status != 429
 
 

@@ -9,6 +9,7 @@ transferred) are looked up one by one: those are the rare cases.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from sync.errors import ApiFailure
 from sync.github import issues as gh_issues
 from sync.github.issues import IssueRead
-from sync.mirror.apply import Applier, gids_from
+from sync.mirror.apply import Applied, Applier, gids_from
 from sync.mirror.desired import desired_for_tree
 from sync.mirror.link_comment import comment_missing
 from sync.mirror.model import Ancestor, Desired, DesiredTask, IssueNode, Removal
@@ -33,6 +34,8 @@ from sync.mirror.plan import (
 )
 from sync.mirror.planner import TaskIndex, oldest_first, plan_tasks
 from sync.mirror.sync import ISSUE_URL, Mirror
+from sync.progress import Budget, Progress
+from sync.retry import OutOfTime
 
 GUARD_WINDOW = timedelta(hours=24)  # close guard: only closes reconcile may have missed
 MAX_NEW_COMMENTS = 100  # per run: GitHub allows ~500 content-creating requests an hour
@@ -49,6 +52,8 @@ class ReconcileReport:
     held: list[str] = field(default_factory=list)  # why changes were held back (exit 1)
     held_lines: list[str] = field(default_factory=list)  # the changes held back
     failed: list[str] = field(default_factory=list)  # changes the services refused for good
+    # Set when the time budget ran out: (changes done, changes planned); the rest next run.
+    stopped: tuple[int, int] | None = None
 
 
 @dataclass
@@ -59,6 +64,8 @@ class Reconciler:
     repos: tuple[str, ...]
     now: datetime
     allow_deletes: int | None = None  # --allow-deletes N: this run's cap instead of the config's
+    budget: Budget = field(default_factory=lambda: Budget(None))  # --time-budget
+    say: Callable[[str], None] = lambda _line: None  # progress lines, for long runs
     _unlabeled_repos: set[str] = field(default_factory=set)  # the label does not exist there
     _held: list[str] = field(default_factory=list)
 
@@ -249,12 +256,17 @@ class Reconciler:
         tasks = [c for c in plan.changes if not isinstance(c, LinkComment | ReopenIssue)]
         github = [c for c in plan.changes if isinstance(c, LinkComment | ReopenIssue)]
         creates = [c for c in tasks if isinstance(c, CreateTask)]
+        progress = Progress(len(plan.changes), "applying changes", self.say, self.budget.monotonic)
+        applied = Applied(task_gids=dict(applier.known))
         try:
-            applied = applier.apply(tasks)
+            self._apply_in_time(applier, tasks, progress, applied)
             # An `issue` run may have created the same task meanwhile (no concurrency group
             # spans both): verify once, before the link comments name a task.
             applier.settle_creates(creates, applied)
-            applier.apply(github, applied)
+            if progress.done == len(tasks):
+                self._apply_in_time(applier, github, progress, applied)
+        except OutOfTime:
+            pass  # a retry did not fit in the budget: the change is left for the next run
         except ApiFailure as failure:
             done = len(applier.done)
             raise ApiFailure(
@@ -265,6 +277,28 @@ class Reconciler:
             ) from None
         report.warnings += applied.warnings
         report.failed = applied.failed
+        if progress.done < len(plan.changes):
+            # Out of time: say what was done, not what was planned.
+            report.stopped = (progress.done, len(plan.changes))
+            report.counts = Counter(_kind(c) for c in applier.done)
+            report.lines = [c.describe() for c in applier.done]
+
+    def _apply_in_time(
+        self,
+        applier: Applier,
+        changes: Sequence[Change],
+        progress: Progress,
+        applied: Applied,
+    ) -> None:
+        """Apply changes one by one while the time budget allows another, counting progress."""
+        clock = self.budget.monotonic
+        for change in changes:
+            if not self.budget.allows_another():
+                break
+            started = clock()
+            applier.apply([change], applied)
+            self.budget.took(clock() - started)
+            progress.step()
 
 
 def _kind(change: Change) -> str:
