@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sync.domain import split_issue_url
 from sync.errors import ApiFailure
 from sync.github import issues as gh_issues
 from sync.github.issues import IssueRead
@@ -33,7 +34,7 @@ from sync.mirror.plan import (
     UpdateTask,
 )
 from sync.mirror.planner import TaskIndex, oldest_first, plan_tasks
-from sync.mirror.sync import ISSUE_URL, Mirror
+from sync.mirror.sync import Mirror
 from sync.progress import Budget, Progress
 from sync.retry import OutOfTime
 
@@ -170,10 +171,11 @@ class Reconciler:
 
     def _in_scope(self, url: str) -> tuple[str, int] | None:
         """(repo, number) of an issue URL when it belongs to a reconciled repository."""
-        match = ISSUE_URL.search(url)
-        if match is None or match["repo"].lower() not in {r.lower() for r in self.repos}:
+        split = split_issue_url(url)
+        repo = f"{split[0]}/{split[1]}" if split else ""
+        if split is None or repo.lower() not in {r.lower() for r in self.repos}:
             return None
-        return match["repo"], int(match["number"])
+        return repo, split[2]
 
     def _resolve_orphan(self, url: str, repo: str, number: int, plan: Plan) -> Desired:
         """Why a task's issue is not labeled: deleted, transferred, or just not CSH now."""

@@ -7,7 +7,6 @@ task list is matched exactly on the GitHub URL field. A task is only created whe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -66,8 +65,6 @@ from sync.mirror.plan import (
     UpdateTask,
 )
 from sync.mirror.planner import TaskIndex, oldest_first, plan_tasks
-
-ISSUE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)$")
 
 
 @dataclass
