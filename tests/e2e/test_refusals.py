@@ -8,6 +8,12 @@ from tests.e2e.conftest import Harness
 from tests.e2e.test_issue_events import new_issue, only_task
 
 
+def refuse(h: Harness, method: str, path: str, message: str, times: int) -> None:
+    """Asana answers 400 with ``message`` to the next ``times`` matching requests."""
+    body = {"errors": [{"message": message}]}
+    h.world.server.inject("asana", method=method, path=path, status=400, times=times, body=body)
+
+
 def test_one_refused_update_does_not_starve_the_others(harness: Harness) -> None:
     h = harness
     issues = [new_issue(h, title=f"Work {n}") for n in range(3)]
@@ -40,14 +46,7 @@ def test_a_refused_create_skips_its_sub_issues_and_the_rest_goes_on(harness: Har
     child = gh.create_issue(REPO, "Child", "", author="octocat")
     gh.add_sub_issue(REPO, parent.number, REPO, child.number)
     other = new_issue(h, title="Other")
-    h.world.server.inject(
-        "asana",
-        method="POST",
-        path=r"/tasks$",
-        status=400,
-        times=1,
-        body={"errors": [{"message": "name: refused"}]},
-    )
+    refuse(h, "POST", r"/tasks$", "name: refused", times=1)
     result = h.cli("reconcile")
     assert result.code == 1
     assert "could not be created" in result.stderr or "refused" in result.stderr
@@ -95,24 +94,10 @@ def test_rich_text_asana_rewrote_is_not_rewritten_every_run(harness: Harness) ->
 def test_a_body_asana_refuses_as_rich_text_is_not_resent_every_run(harness: Harness) -> None:
     h = harness
     issue = new_issue(h, body="Please help.")
-    h.world.server.inject(
-        "asana",
-        method="POST",
-        path=r"/tasks$",
-        status=400,
-        times=1,
-        body={"errors": [{"message": "html_notes: XML is invalid"}]},
-    )
+    refuse(h, "POST", r"/tasks$", "html_notes: XML is invalid", times=1)
     assert h.cli("reconcile").code == 0
     assert "Please help." in only_task(h, issue).notes
-    h.world.server.inject(
-        "asana",
-        method="PUT",
-        path=r"/tasks/",
-        status=400,
-        times=100,
-        body={"errors": [{"message": "html_notes: XML is invalid"}]},
-    )
+    refuse(h, "PUT", r"/tasks/", "html_notes: XML is invalid", times=100)
     h.world.server.reset_log()
     assert h.cli("reconcile").code == 0
     assert h.world.server.count(writes=True) == 0

@@ -242,8 +242,8 @@ class Applier:
 def permanent(failure: ApiFailure) -> bool:
     """True for a refusal that retrying cannot fix: a 4xx other than 429 (and not a retry the
     time budget cut short, whatever its status: the next run sends it again)."""
-    if isinstance(failure, OutOfTime):
-        return False
+    if isinstance(failure, OutOfTime) or "rate limit" in str(failure).lower():
+        return False  # a rate limit that outlasted the retries: stop, the next run goes on
     return failure.status is not None and 400 <= failure.status < 500 and failure.status != 429
 
 
