@@ -11,7 +11,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import requests
@@ -86,6 +86,84 @@ class GitHubClient:
             recover=recover,
         )
 
+    # -- typed REST operations: nothing outside github/ touches PyGithub ----------------------
+    def comment(self, repo: str, number: int, body: str, *, marker: str | None = None) -> int:
+        """Comment on an issue or pull request; return the comment's id. After a failure that
+        may have posted it anyway, the issue's comments are searched for ``marker`` (default:
+        the body's first line) before the comment is sent again."""
+        issue = self.rest.get_repo(repo).get_issue(number)
+        wanted = marker or body.splitlines()[0]
+
+        def look() -> int | None:
+            return next((int(c.id) for c in issue.get_comments() if wanted in (c.body or "")), None)
+
+        return self.call(
+            lambda: int(issue.create_comment(body).id),
+            what=f"comment on {repo}#{number}",
+            idempotent=False,
+            recover=look,
+        )
+
+    def comment_bodies(self, repo: str, number: int) -> list[str]:
+        """The bodies of every comment on an issue or pull request."""
+        issue = self.rest.get_repo(repo).get_issue(number)
+        return self.call(
+            lambda: [c.body or "" for c in issue.get_comments()],
+            what=f"read the comments of {repo}#{number}",
+        )
+
+    def edit_comment(self, repo: str, number: int, comment_id: int, body: str) -> None:
+        """Replace the body of a comment."""
+        comment = self.rest.get_repo(repo).get_issue(number).get_comment(comment_id)
+        self.call(lambda: comment.edit(body), what=f"edit comment {comment_id} on {repo}#{number}")
+
+    def set_issue_state(self, repo: str, number: int, state: str) -> None:
+        """Open or close an issue (``state``: "open" or "closed")."""
+        issue = self.rest.get_repo(repo).get_issue(number)
+        verb = "reopen" if state == "open" else "close"
+        self.call(lambda: issue.edit(state=state), what=f"{verb} {repo}#{number}")
+
+    def edit_issue_body(self, repo: str, number: int, body: str) -> None:
+        """Replace an issue's body."""
+        issue = self.rest.get_repo(repo).get_issue(number)
+        self.call(lambda: issue.edit(body=body), what=f"update {repo}#{number}")
+
+    def create_issue(
+        self,
+        repo: str,
+        title: str,
+        body: str,
+        labels: Sequence[str],
+        recover: Callable[[], T | None],
+        made: Callable[[int, str, str, str], T],
+    ) -> T:
+        """Open an issue; ``made(number, url, title, body)`` describes it. After a failure that
+        may have opened it anyway, ``recover`` looks for it before it is sent again."""
+        handle = self.rest.get_repo(repo)
+
+        def create() -> T:
+            issue = handle.create_issue(title=title, body=body, labels=list(labels))
+            return made(issue.number, issue.html_url, issue.title, issue.body or "")
+
+        return self.call(
+            create, what=f'create issue "{title}" in {repo}', idempotent=False, recover=recover
+        )
+
+    def role_name(self, repo: str, login: str) -> str | None:
+        """The login's role on a repository (admin, maintain, write, triage, read, none); None
+        when GitHub does not know the account."""
+        target = self.rest.get_repo(repo)
+        try:
+            role = self.call(
+                lambda: target.get_collaborator_role_name(login),
+                what=f"read {login}'s role on {repo}",
+            )
+        except ApiFailure as failure:
+            if failure.status == 404:
+                return None
+            raise
+        return str(role) if role else None
+
     def graphql(
         self,
         query: str,
@@ -120,7 +198,7 @@ class GitHubClient:
                 raise Transient("GitHub", "no answer before the timeout") from None
             status, body = response.status_code, _json(response)
             if status not in (301, 302, 307, 308, 404, 410):
-                _raise_for_http(status, response.headers, body)
+                _raise_for_http(status, response.headers, body, time.time())
             return status, body, str(response.headers.get("Location") or "")
 
         return self.policy.run(once, what=what)
@@ -136,7 +214,7 @@ class GitHubClient:
             raise Transient("GitHub", "connection failed", processed=sent) from None
         except requests.exceptions.Timeout:
             raise Transient("GitHub", "no answer before the timeout") from None
-        _raise_for_http(response.status_code, response.headers, _json(response))
+        _raise_for_http(response.status_code, response.headers, _json(response), time.time())
         body = _json(response)
         if "data" not in body and not body.get("errors"):
             # A proxy's page or an empty answer: read as data, it would say "no such issue".
@@ -147,7 +225,7 @@ class GitHubClient:
                 e for e in errors if not (isinstance(e, dict) and e.get("type") == "NOT_FOUND")
             ]
         if errors:
-            _raise_for_graphql_errors(errors, response.headers)
+            _raise_for_graphql_errors(errors, response.headers, time.time())
         data: dict[str, Any] = body.get("data") or {}
         return data
 
@@ -221,7 +299,7 @@ def _was_sent(exc: requests.exceptions.ConnectionError) -> bool:
     return not ("NewConnectionError" in text or "Connection refused" in text)
 
 
-def _retry_after(headers: Any) -> float | None:
+def _retry_after(headers: Any, now: float) -> float | None:
     """Seconds to wait from Retry-After, or from X-RateLimit-Reset when the quota is spent."""
     value = headers.get("Retry-After") or headers.get("retry-after")
     if value is not None:
@@ -231,13 +309,14 @@ def _retry_after(headers: Any) -> float | None:
             return None
     if str(headers.get("X-RateLimit-Remaining", "")) == "0":
         try:
-            return max(0.0, float(headers["X-RateLimit-Reset"]) - time.time())
+            return max(0.0, float(headers["X-RateLimit-Reset"]) - now)
         except (KeyError, ValueError):
             return None
     return None
 
 
-def _raise_for_http(status: int, headers: Any, body: dict[str, Any]) -> None:
+def _raise_for_http(status: int, headers: Any, body: dict[str, Any], now: float) -> None:
+    """Classify an HTTP answer (pure: ``now`` is the wall clock, for the rate-limit reset)."""
     if status < 400:
         return
     message = str(body.get("message") or f"HTTP {status}")
@@ -246,7 +325,7 @@ def _raise_for_http(status: int, headers: Any, body: dict[str, Any]) -> None:
             "GitHub",
             f"rate limited ({status}): {message}",
             status=status,
-            retry_after=_retry_after(headers),
+            retry_after=_retry_after(headers, now),
             processed=False,
         )
     if status >= 500:
@@ -265,14 +344,14 @@ def _is_rate_limit(message: str, headers: Any) -> bool:
     )
 
 
-def _raise_for_graphql_errors(errors: list[Any], headers: Any) -> None:
+def _raise_for_graphql_errors(errors: list[Any], headers: Any, now: float) -> None:
     kinds = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
     messages = "; ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict))
     if "RATE_LIMITED" in kinds:
         raise Transient(
             "GitHub",
             f"GraphQL rate limited: {messages}",
-            retry_after=_retry_after(headers),
+            retry_after=_retry_after(headers, now),
             processed=False,
             status=403,
         )
@@ -300,7 +379,7 @@ def _classified(fn: Callable[[], T]) -> T:
         return fn()
     except GithubException as exc:
         data = exc.data if isinstance(exc.data, dict) else {}
-        _raise_for_http(exc.status, exc.headers or {}, data)
+        _raise_for_http(exc.status, exc.headers or {}, data, time.time())
         raise ApiFailure("GitHub", str(data.get("message") or exc.status), exc.status) from None
     except requests.exceptions.ConnectionError as exc:
         raise Transient("GitHub", "connection failed", processed=_was_sent(exc)) from None

@@ -394,37 +394,24 @@ def locate_issue(gh: GitHubClient, repo: str, number: int) -> Located:
 
 
 def role_of(gh: GitHubClient, repo: str, login: str) -> str | None:
-    """The login's role on the repository (admin, maintain, write, triage, read, none); None
-    when GitHub does not know the account."""
-    target = gh.rest.get_repo(repo)
-    try:
-        role = gh.call(
-            lambda: target.get_collaborator_role_name(login), what=f"read {login}'s role on {repo}"
-        )
-    except ApiFailure as failure:
-        if failure.status == 404:
-            return None
-        raise
-    return str(role) if role else None
+    """The login's role on the repository; None when GitHub does not know the account."""
+    return gh.role_name(repo, login)
 
 
 # -- writes ---------------------------------------------------------------------------------
 def post_comment(gh: GitHubClient, repo: str, number: int, body: str) -> int:
-    """Comment on an issue; return the comment id."""
-    issue = gh.rest.get_repo(repo).get_issue(number)
-    comment = gh.call(
-        lambda: issue.create_comment(body), what=f"comment on {repo}#{number}", idempotent=False
+    """Comment on an issue (looked for by its hidden marker before a resend); the comment id."""
+    marker = next((m.group(0) for m in [MARKER_RE.search(body)] if m), None)
+    return gh.comment(
+        repo, number, body, marker=marker or (GUARD_MARKER if GUARD_MARKER in body else None)
     )
-    return int(comment.id)
 
 
 def edit_comment(gh: GitHubClient, repo: str, number: int, comment_id: int, body: str) -> None:
     """Replace the body of a comment."""
-    comment = gh.rest.get_repo(repo).get_issue(number).get_comment(comment_id)
-    gh.call(lambda: comment.edit(body), what=f"edit comment {comment_id} on {repo}#{number}")
+    gh.edit_comment(repo, number, comment_id, body)
 
 
 def reopen_issue(gh: GitHubClient, repo: str, number: int) -> None:
     """Reopen an issue."""
-    issue = gh.rest.get_repo(repo).get_issue(number)
-    gh.call(lambda: issue.edit(state="open"), what=f"reopen {repo}#{number}")
+    gh.set_issue_state(repo, number, "open")

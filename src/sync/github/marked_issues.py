@@ -74,14 +74,12 @@ def create_issue(
 
     The look reads issues updated since `since` (any time before this run will do).
     """
-    handle = gh.rest.get_repo(repo)
 
-    def create() -> IssueRef:
-        issue = handle.create_issue(title=title, body=body, labels=list(labels))
-        return IssueRef(repo, issue.number, issue.html_url, issue.title, issue.body or "", True)
+    def made(number: int, url: str, made_title: str, made_body: str) -> IssueRef:
+        return IssueRef(repo, number, url, made_title, made_body, True)
 
     look = partial(find_marked, gh, repo, marker, since)
-    return gh.call(create, what=f'create issue "{title}" in {repo}', idempotent=False, recover=look)
+    return gh.create_issue(repo, title, body, labels, recover=look, made=made)
 
 
 def find_marked(gh: GitHubClient, repo: str, marker: str, since: datetime) -> IssueRef | None:
@@ -92,5 +90,4 @@ def find_marked(gh: GitHubClient, repo: str, marker: str, since: datetime) -> Is
 
 def edit_body(gh: GitHubClient, issue: IssueRef, body: str) -> None:
     """Replace an issue's body."""
-    handle = gh.rest.get_repo(issue.repo).get_issue(issue.number)
-    gh.call(lambda: handle.edit(body=body), what=f"update {issue.ref}")
+    gh.edit_issue_body(issue.repo, issue.number, body)

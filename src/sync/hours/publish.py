@@ -178,34 +178,17 @@ class Publisher:
         return "updated", issue
 
     def _has_comment(self, repo: str, number: int, marker: str) -> bool:
-        gh = self.github()
-
-        def read() -> bool:
-            issue = gh.rest.get_repo(repo).get_issue(number)
-            return any(marker in (c.body or "") for c in issue.get_comments())
-
-        return gh.call(read, what=f"read the comments of {repo}#{number}")
+        return any(marker in body for body in self.github().comment_bodies(repo, number))
 
     def _comment(self, repo: str, number: int, body: str, ref: str) -> None:
         if self.dry_run:
             self.runtime.out(f"would comment on {ref}")
             return
-        gh, marker = self.github(), body.splitlines()[0]
-
-        def post() -> bool:
-            gh.rest.get_repo(repo).get_issue(number).create_comment(body)
-            return True
-
-        def look() -> bool | None:
-            return True if self._has_comment(repo, number, marker) else None
-
-        gh.call(post, what=f"comment on {ref}", idempotent=False, recover=look)
+        self.github().comment(repo, number, body, marker=body.splitlines()[0])
         self.runtime.info(f"commented on {ref}")
 
     def _close(self, issue: IssueRef) -> None:
-        gh = self.github()
-        handle = gh.rest.get_repo(issue.repo).get_issue(issue.number)
-        gh.call(lambda: handle.edit(state="closed"), what=f"close {issue.ref}")
+        self.github().set_issue_state(issue.repo, issue.number, "closed")
 
     def _slack(self, variable: str, text: str, what: str) -> str:
         url = (self.runtime.env.get(variable) or "").strip()

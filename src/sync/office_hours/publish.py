@@ -156,7 +156,7 @@ def _groom(gh: GitHubClient, pub: Publication, issue: IssueRef | None, writes: W
     for topic in todo:
         body = notices.grooming_comment(pub.config, pub.session, topic, url)
         line = f"comment on {topic.ref}: ask for its description to be groomed"
-        writes.apply(line, partial(comment, gh, topic.repo, topic.number, body, ids[topic.ref]))
+        writes.apply(line, partial(comment, gh, topic.repo, topic.number, body))
     return len(todo)
 
 
@@ -173,5 +173,5 @@ def _invite(gh: GitHubClient, pub: Publication, issue: IssueRef | None, writes: 
     for person in todo:
         body = notices.invitation_comment(pub.config, pub.session, person, url)
         line = f"comment on {person.repo}#{person.number}: invite @{person.login} to the session"
-        writes.apply(line, partial(comment, gh, person.repo, person.number, body, person.node_id))
+        writes.apply(line, partial(comment, gh, person.repo, person.number, body))
     return len(todo)

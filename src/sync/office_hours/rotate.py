@@ -66,10 +66,10 @@ def tell_authors(
     done = commented(gh, topics, markers.discussed(session.date))
     recording = markers.recording_url(session.date, agenda.body) if agenda else None
     body = notices.discussed_comment(session, agenda.url if agenda else None, recording)
-    todo = [(node_id, topic) for node_id, topic in topics.items() if node_id not in done]
-    for node_id, topic in todo:
+    todo = [topic for node_id, topic in topics.items() if node_id not in done]
+    for topic in todo:
         line = f"comment on {topic.ref}: discussed at office hours {session.date}"
-        writes.apply(line, partial(comment, gh, topic.repo, topic.number, body, node_id))
+        writes.apply(line, partial(comment, gh, topic.repo, topic.number, body))
     return len(todo)
 
 

@@ -106,19 +106,9 @@ def commented(gh: GitHubClient, node_ids: Iterable[str], marker: str) -> set[str
     return found
 
 
-def comment(gh: GitHubClient, repo: str, number: int, body: str, recover_id: str) -> None:
+def comment(gh: GitHubClient, repo: str, number: int, body: str) -> None:
     """Comment on an issue; after an unclear failure, look for the marked comment first."""
-    handle = gh.rest.get_repo(repo).get_issue(number)
-    marker = body.splitlines()[0]
-
-    def look() -> bool | None:
-        return True if commented(gh, [recover_id], marker) else None
-
-    def post() -> bool:
-        handle.create_comment(body)
-        return True
-
-    gh.call(post, what=f"comment on {repo}#{number}", idempotent=False, recover=look)
+    gh.comment(repo, number, body, marker=body.splitlines()[0])
 
 
 @dataclass(frozen=True, slots=True)
