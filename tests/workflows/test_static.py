@@ -164,17 +164,18 @@ def test_ci_runs_the_readmes_test_command_as_written() -> None:
     [at] = [i for i, line in enumerate(readme) if line.startswith("# 2. Run the tests")]
     command = readme[at + 1]
     assert command.startswith("python3 -m venv .venv && ") and "python -m pytest" in command
-    script = (ROOT / ".ci" / "run").read_text("utf-8")
-    [extract] = [line for line in script.splitlines() if line.startswith("readme_command=")]
+    script = (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+    assert command in script  # run as a line of its own, exactly as written
+    [extract] = [line for line in script if line.startswith("readme_command=")]
     found = subprocess.run(
         ["bash", "-c", f'{extract}\nprintf "%s" "$readme_command"'],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    assert found == command
-    assert 'bash -euo pipefail -c "$readme_command"' in script
+    assert found == command  # and the drift check reads the same README line
     # The pin check runs against the environment the actions install, not the developer's.
-    assert "bash actions/install.sh" in script
-    assert 'python scripts/lock.py --installed "$pinned/venv/bin/python"' in script
+    text = "\n".join(script)
+    assert "bash actions/install.sh" in text
+    assert 'python scripts/lock.py --installed "$pinned/venv/bin/python"' in text
 
 
 def test_the_reusable_workflow_is_only_called() -> None:
