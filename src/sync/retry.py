@@ -28,7 +28,12 @@ T = TypeVar("T")
 SECONDARY_WAIT = 60.0  # GitHub: without retry-after, "wait for at least one minute"
 
 
-class OutOfTime(ApiFailure):
+class GaveUp(ApiFailure):
+    """A failure worth retrying (a server error, a rate limit, a lost connection) outlasted the
+    retries: the request may succeed later, so the next run sends it again."""
+
+
+class OutOfTime(GaveUp):
     """A retry was not started because its wait would pass the run's deadline (time budget):
     the request was not retried, so the next run does what it would have done."""
 
@@ -109,7 +114,7 @@ class RetryPolicy:
                         failure.status,
                     ) from None
                 if attempt >= self.max_attempts or self._out_of_time(started, delay):
-                    raise ApiFailure(
+                    raise GaveUp(
                         failure.service,
                         f"{what}: {failure.message} (gave up after {attempt} attempts)",
                         failure.status,

@@ -8,6 +8,7 @@ import pytest
 
 from sync.errors import ApiFailure
 from sync.mirror.apply import permanent
+from sync.retry import GaveUp, OutOfTime
 
 
 @pytest.mark.parametrize(
@@ -16,9 +17,9 @@ from sync.mirror.apply import permanent
         (ApiFailure("Asana", "assignee: Not a user in Workspace", 400), True),
         (ApiFailure("Asana", "custom_fields: locked", 403), True),
         (ApiFailure("Asana", "Not Found", 404), True),
-        (ApiFailure("Asana", "rate limited (429) (gave up after 6 attempts)", 429), False),
+        (GaveUp("Asana", "rate limited (429) (gave up after 6 attempts)", 429), False),
         (
-            ApiFailure(
+            GaveUp(
                 "GitHub",
                 "comment on o/r#1: rate limited (403): You have exceeded a secondary rate limit "
                 "(gave up after 6 attempts)",
@@ -26,7 +27,8 @@ from sync.mirror.apply import permanent
             ),
             False,
         ),
-        (ApiFailure("GitHub", "server error 502 (gave up after 6 attempts)", 502), False),
+        (GaveUp("GitHub", "server error 502 (gave up after 6 attempts)", 502), False),
+        (OutOfTime("Asana", "no time left in the run's budget to retry", 403), False),
     ],
 )
 def test_a_refusal_is_skipped_and_a_limit_stops_the_run(failure: ApiFailure, skipped: bool) -> None:

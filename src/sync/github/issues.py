@@ -393,25 +393,9 @@ def locate_issue(gh: GitHubClient, repo: str, number: int) -> Located:
     return Located(moved_to=(f"{split[0]}/{split[1]}", split[2]))
 
 
-def role_of(gh: GitHubClient, repo: str, login: str) -> str | None:
-    """The login's role on the repository; None when GitHub does not know the account."""
-    return gh.role_name(repo, login)
-
-
 # -- writes ---------------------------------------------------------------------------------
 def post_comment(gh: GitHubClient, repo: str, number: int, body: str) -> int:
     """Comment on an issue (looked for by its hidden marker before a resend); the comment id."""
-    marker = next((m.group(0) for m in [MARKER_RE.search(body)] if m), None)
-    return gh.comment(
-        repo, number, body, marker=marker or (GUARD_MARKER if GUARD_MARKER in body else None)
-    )
-
-
-def edit_comment(gh: GitHubClient, repo: str, number: int, comment_id: int, body: str) -> None:
-    """Replace the body of a comment."""
-    gh.edit_comment(repo, number, comment_id, body)
-
-
-def reopen_issue(gh: GitHubClient, repo: str, number: int) -> None:
-    """Reopen an issue."""
-    gh.set_issue_state(repo, number, "open")
+    match = MARKER_RE.search(body)
+    marker = match.group(0) if match else GUARD_MARKER if GUARD_MARKER in body else None
+    return gh.comment(repo, number, body, marker=marker)

@@ -24,7 +24,7 @@ from sync.mirror.plan import (
     UpdateTask,
 )
 from sync.mirror.planner import oldest_first
-from sync.retry import OutOfTime
+from sync.retry import GaveUp
 
 REOPEN_COMMENT = (
     "This issue was closed as completed, but it has no hours in **{field}** on the CSH board, "
@@ -226,15 +226,15 @@ class Applier:
             return  # the run that created the task first posts the comment
         body = self.link_text(gid, change.over_contract)
         if change.comment_id:
-            gh_issues.edit_comment(self.github, change.repo, change.number, change.comment_id, body)
+            self.github.edit_comment(change.repo, change.number, change.comment_id, body)
         else:
             gh_issues.post_comment(self.github, change.repo, change.number, body)
 
     def _reopen(self, change: ReopenIssue) -> None:
-        gh_issues.reopen_issue(self.github, change.repo, change.number)
+        self.github.set_issue_state(change.repo, change.number, "open")
         body = REOPEN_COMMENT.format(field=self.hours_field_name)
         if change.comment_id:  # one guard comment per issue, however often it is closed
-            gh_issues.edit_comment(self.github, change.repo, change.number, change.comment_id, body)
+            self.github.edit_comment(change.repo, change.number, change.comment_id, body)
         else:
             gh_issues.post_comment(self.github, change.repo, change.number, body)
 
@@ -242,8 +242,8 @@ class Applier:
 def permanent(failure: ApiFailure) -> bool:
     """True for a refusal that retrying cannot fix: a 4xx other than 429 (and not a retry the
     time budget cut short, whatever its status: the next run sends it again)."""
-    if isinstance(failure, OutOfTime) or "rate limit" in str(failure).lower():
-        return False  # a rate limit that outlasted the retries: stop, the next run goes on
+    if isinstance(failure, GaveUp):
+        return False  # a retryable failure that outlasted the retries: the next run goes on
     return failure.status is not None and 400 <= failure.status < 500 and failure.status != 429
 
 

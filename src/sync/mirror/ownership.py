@@ -101,6 +101,8 @@ def trust_link_comments(node: IssueNode, authors: Iterable[str]) -> IssueNode:
     """The tree with each issue's link comment chosen by rule 2 (the sync's own comment, else
     one by a listed author); every other marker is ignored."""
     allowed = {a.lower() for a in authors}
+    if not allowed:
+        return node  # the parse kept only the sync's own comments already
     link = node.link_comment
     if link is None and allowed:
         link = next((c for c in node.foreign_links if c.author.lower() in allowed), None)
@@ -210,16 +212,16 @@ def author_trusted(node: IssueNode, csh: CshConfig) -> bool:
     return node.author_association.upper() in MEMBER_ASSOCIATIONS
 
 
-def labelers_to_check(root: IssueNode, csh: CshConfig) -> dict[str, str]:
-    """Issue URL -> the login that applied the CSH label, for labeled issues whose author is
-    not trusted (each needs one permission read)."""
-    wanted: dict[str, str] = {}
+def labelers_to_check(root: IssueNode, csh: CshConfig) -> dict[str, tuple[str, str]]:
+    """Issue URL -> (repository, login that applied the CSH label), for labeled issues whose
+    author is not trusted (each labeler needs one permission read in that repository)."""
+    wanted: dict[str, tuple[str, str]] = {}
     for node in root.walk():
         if node.dropped or not node.has_label(csh.label) or author_trusted(node, csh):
             continue
         actor = node.last_labeler(csh.label)
         if actor:
-            wanted[node.url] = actor
+            wanted[node.url] = (node.repo, actor)
     return wanted
 
 

@@ -95,7 +95,9 @@ class Reconciler:
         report.warnings = list(dict.fromkeys(plan.warnings))
         report.held = self._held + held.messages()
         held_changes: list[Change] = [*held.deletes, *held.reopens]
-        report.held_lines = [f"held back: {c.describe()}" for c in held_changes]
+        report.held_lines = [f"held back: {c.describe()}" for c in held_changes] + [
+            f"held back: clear the GitHub Hours of task {c.gid} ({c.ref})" for c in held.cleared
+        ]
         self._apply(plan, index, report)
         return report
 

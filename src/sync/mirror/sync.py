@@ -157,16 +157,15 @@ class Mirror:
         root = trust_link_comments(root, self.csh.link_comment_authors)
         vouched = {
             url
-            for url, login in labelers_to_check(root, self.csh).items()
-            if self._role(root, url, login) in TRIAGE_OR_MORE
+            for url, (repo, login) in labelers_to_check(root, self.csh).items()
+            if self._role(repo, login) in TRIAGE_OR_MORE
         }
         return vouch(root, vouched) if vouched else root
 
-    def _role(self, root: IssueNode, url: str, login: str) -> str | None:
-        node = next(n for n in root.walk() if n.url == url)
-        key = (node.repo.lower(), login.lower())
+    def _role(self, repo: str, login: str) -> str | None:
+        key = (repo.lower(), login.lower())
         if key not in self._roles:
-            self._roles[key] = gh_issues.role_of(self.github, node.repo, login)
+            self._roles[key] = self.github.role_name(repo, login)
         return self._roles[key]
 
     def ownership(self) -> Ownership:

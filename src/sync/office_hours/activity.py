@@ -132,13 +132,6 @@ def _merged_pull(repo: str, node: Mapping[str, Any], at: datetime) -> MergedPull
     return MergedPull(repo, int(node["number"]), title, url, _login(node), at, labels)
 
 
-def merged_authors(
-    gh: GitHubClient, repos: Iterable[str], since: datetime, until: datetime
-) -> list[str]:
-    """Authors of pull requests merged in [since, until), in the order they were merged."""
-    return [pull.author for pull in merged_pulls(gh, repos, since, until)]
-
-
 def feature_pulls(pulls: Iterable[MergedPull], feature_labels: Iterable[str]) -> list[Shipped]:
     """The merged pull requests carrying one of `feature_labels`, as topic candidates."""
     wanted = {label.casefold() for label in feature_labels}
