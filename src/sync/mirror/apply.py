@@ -55,9 +55,9 @@ class Applier:
     url_field: str
     hours_field_name: str
     link_text: Callable[[str, str | None], str]
+    ownership: Ownership
     known: dict[str, str] = field(default_factory=dict)  # issue URL -> task gid
     verify_creates: bool = True
-    ownership: Ownership | None = None
     done: list[Change] = field(default_factory=list)  # applied so far, for failure messages
 
     def apply(self, changes: Sequence[Change], result: Applied | None = None) -> Applied:
@@ -110,7 +110,7 @@ class Applier:
             return  # deleted already (by a concurrent run), with whatever was under it
         for record in records:
             sub = to_snapshot(record, self.url_field)
-            if self.ownership is not None and self.ownership.owns(sub, None):
+            if self.ownership.owns(sub, None):
                 continue  # a mirrored subtask: its own issue decides about it
             self.asana.set_parent(sub.gid, change.parent_gid)
             where = f"task {change.parent_gid}" if change.parent_gid else "no parent"

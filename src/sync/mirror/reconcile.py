@@ -246,17 +246,7 @@ class Reconciler:
         report.lines = plan.lines()
         if self.mirror.dry_run or not plan:
             return
-        applier = Applier(
-            self.mirror.asana,
-            self.mirror.github,
-            self.mirror.asana_config.project,
-            self.mirror.fields().url_gid,
-            self.mirror.csh.board.hours_field if self.mirror.csh.board else "hours",
-            self.mirror.link_text,
-            gids_from(index),
-            verify_creates=False,
-            ownership=self.mirror.ownership(),
-        )
+        applier = self.mirror.applier(gids_from(index), verify_creates=False)
         tasks = [c for c in plan.changes if not isinstance(c, LinkComment | ReopenIssue)]
         github = [c for c in plan.changes if isinstance(c, LinkComment | ReopenIssue)]
         creates = [c for c in tasks if isinstance(c, CreateTask)]

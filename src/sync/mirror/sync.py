@@ -168,6 +168,20 @@ class Mirror:
             self._roles[key] = self.github.role_name(repo, login)
         return self._roles[key]
 
+    def applier(self, known: dict[str, str], verify_creates: bool) -> Applier:
+        """The applier for this run's plan (``known``: issue URL -> task gid)."""
+        return Applier(
+            self.asana,
+            self.github,
+            self.asana_config.project,
+            self.fields().url_gid,
+            self.csh.board.hours_field if self.csh.board else "hours",
+            self.link_text,
+            self.ownership(),
+            known,
+            verify_creates,
+        )
+
     def ownership(self) -> Ownership:
         """The rules that say which tasks the mirror may write."""
         return Ownership.of(self.asana_config.project, self.csh)
@@ -376,18 +390,7 @@ class Mirror:
         action = _action(plan, target, gid)
         if self.dry_run or not plan:
             return Outcome(target, action, gid, plan.lines(), plan.warnings)
-        applier = Applier(
-            self.asana,
-            self.github,
-            self.asana_config.project,
-            self.fields().url_gid,
-            self.csh.board.hours_field if self.csh.board else "hours",
-            self.link_text,
-            known,
-            self.verify_creates,
-            self.ownership(),
-        )
-        applied = applier.apply(plan.changes)
+        applied = self.applier(known, self.verify_creates).apply(plan.changes)
         gid = applied.task_gids.get(target.url, gid)
         if action == "deleted":
             gid = next((c.gid for c in plan.changes if isinstance(c, DeleteTask)), gid)
