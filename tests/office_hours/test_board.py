@@ -143,7 +143,7 @@ def pulls_page(nodes: list[dict[str, Any]], more: bool) -> dict[str, Any]:
     return {"repository": {"pullRequests": {"pageInfo": info, "nodes": nodes}}}
 
 
-def test_merged_authors_stop_reading_at_older_updates() -> None:
+def test_merged_pulls_stop_reading_at_older_updates() -> None:
     def pr(login: str, merged: str, updated: str) -> dict[str, Any]:
         return {"number": 1, "mergedAt": merged, "updatedAt": updated, "author": {"login": login}}
 
@@ -155,5 +155,6 @@ def test_merged_authors_stop_reading_at_older_updates() -> None:
     ]
     gh = FakeGitHub([pulls_page(page, more=True)])
     since, until = datetime(2026, 1, 7, 17, 30, tzinfo=UTC), datetime(2026, 1, 21, 16, tzinfo=UTC)
-    assert activity.merged_authors(cast(GitHubClient, gh), ["o/r"], since, until) == ["a", "b"]
+    pulls = activity.merged_pulls(cast(GitHubClient, gh), ["o/r"], since, until)
+    assert [pull.author for pull in pulls] == ["a", "b"]
     assert len(gh.calls) == 1  # the second page is never read
