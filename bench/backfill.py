@@ -85,7 +85,7 @@ def backfill(n: int, rate_limit: int) -> Backfill:
         config = Path(tmp) / "community-sync.yml"
         config.write_text(seeded.config_yaml(rate_limit=rate_limit), encoding="utf-8")
         seed(world, n)
-        seconds, peak_mb = reconcile_process(world, config)
+        seconds, peak_mb, _cpu = reconcile_process(world, config)
         with world.server.lock:
             requests = list(world.server.requests)
         asana = sorted(r.at for r in requests if r.service == "asana")

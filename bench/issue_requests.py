@@ -1,5 +1,6 @@
 """Count the HTTP requests and writes `community-sync issue` makes per event, against the
-emulator. Prints a table; run: python bench/issue_requests.py
+emulator. Prints a table, then what a labeled new issue costs in projects of 300, 3,000 and
+30,000 tasks; run: python bench/issue_requests.py [SIZES...]
 
 Counts, not timings: they are exact and repeatable, so a change that adds a request shows.
 """
@@ -10,6 +11,7 @@ import io
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,8 +126,62 @@ def by_gid() -> tuple[str, tuple[int, int, int, int]]:
     return "labeled, new issue, empty project, fields given by gid", counts
 
 
+def crowd(world: World, seeded: Seeded, count: int) -> None:
+    """Fill the project with ``count`` tasks of other issues: 50 under the community the new
+    issues belong to (a community with a history), the rest under another community or at the
+    top level."""
+    college = seeded.communities["other-college"]
+    university = seeded.communities["example-university"]
+    for n in range(count):
+        world.asana.add_task(
+            f"Earlier work {n}",
+            projects=[seeded.project],
+            parent=university if n < 50 else college if n % 2 else None,
+            custom_fields={seeded.url_field: f"https://github.com/example-org/old/issues/{n}"},
+        )
+
+
+def at_size(count: int) -> list[tuple[str, int, int, float]]:
+    """(event, requests, writes, seconds) for a new labeled issue, alone and with a sub-issue,
+    in a project of ``count`` tasks."""
+    with World() as world, tempfile.TemporaryDirectory() as tmp:
+        seeded = seed_csh(world)
+        folder = Path(tmp)
+        config = folder / "community-sync.yml"
+        config.write_text(seeded.config_yaml(), encoding="utf-8")
+        crowd(world, seeded, count)
+        gh = world.github
+        rows = []
+        for name, child in (
+            ("labeled, new issue", False),
+            ("labeled, new issue + sub-issue", True),
+        ):
+            issue = gh.create_issue(
+                REPO, name, "Body", labels=["CSH", "community:example-university"]
+            )
+            if child:
+                sub = gh.create_issue(REPO, "Sub-issue", "Body")
+                gh.add_sub_issue(REPO, issue.number, REPO, sub.number)
+            started = time.perf_counter()
+            total, writes, _, _ = measure(
+                world,
+                lambda n=issue.number: deliver(world, config, folder, "labeled", n, label="CSH"),
+            )
+            rows.append((name, total, writes, time.perf_counter() - started))
+    return rows
+
+
+def sizes(counts: tuple[int, ...] = (300, 3_000, 30_000)) -> None:
+    """Print what a labeled new issue costs as the project grows."""
+    print("| project tasks | event | requests | writes | wall time |")
+    print("|---:|---|---:|---:|---:|")
+    for count in counts:
+        for name, total, writes, seconds in at_size(count):
+            print(f"| {count:,} | {name} | {total} | {writes} | {seconds:.2f} s |")
+
+
 def main() -> int:
-    """Print the table."""
+    """Print the tables."""
     with World() as world, tempfile.TemporaryDirectory() as tmp:
         seeded = seed_csh(world)
         folder = Path(tmp)
@@ -137,6 +193,8 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|")
     for name, (total, writes, github, asana) in rows:
         print(f"| {name} | {total} | {writes} | {github} | {asana} |")
+    print()
+    sizes(tuple(int(a) for a in sys.argv[1:]) or (300, 3_000, 30_000))
     return 0
 
 

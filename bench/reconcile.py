@@ -4,8 +4,9 @@ For each N, N labeled issues (with board hours) are seeded, a first reconcile ba
 (every task created), then a second reconcile runs in its own process on the in-sync world:
 that is the hourly cost. Run: python bench/reconcile.py [N ...] (default 300 1000 10000).
 
-Requests and writes are counted by the emulator (exact and repeatable); wall time and peak
-memory (the reconcile process's max RSS) depend on the machine.
+Requests and writes are counted by the emulator (exact and repeatable); wall time, CPU time
+(the reconcile process's own user + system seconds, apart from the emulator's, which runs in
+this process) and peak memory (its max RSS) depend on the machine.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Row:
     writes: int
     seconds: float
     peak_mb: float | None = None
+    cpu: float | None = None  # the reconcile process's own user + system seconds
 
     @property
     def target(self) -> str:
@@ -72,9 +74,9 @@ def backfill(world: World, config: Path, n: int) -> Row:
 
 def in_sync(world: World, config: Path, n: int) -> Row:
     """A reconcile with nothing to do, as its own process (so its memory can be measured)."""
-    seconds, peak_mb = reconcile_process(world, config)
+    seconds, peak_mb, cpu = reconcile_process(world, config)
     requests, writes = world.server.count(), world.server.count(writes=True)
-    return Row(n, "in sync", requests, writes, seconds, peak_mb)
+    return Row(n, "in sync", requests, writes, seconds, peak_mb, cpu)
 
 
 def measure(n: int) -> list[Row]:
@@ -90,14 +92,16 @@ def measure(n: int) -> list[Row]:
 def table(rows: list[Row]) -> str:
     """The Markdown table docs/performance.md shows."""
     lines = [
-        "| issues | run | requests | target | writes | wall time (s) | peak memory (MB) |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| issues | run | requests | target | writes | wall time (s) | CPU (s) "
+        "| peak memory (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         peak = f"{r.peak_mb:.0f}" if r.peak_mb is not None else ""
+        cpu = f"{r.cpu:.1f}" if r.cpu is not None else ""
         lines.append(
             f"| {r.n:,} | {r.phase} | {r.requests:,} | {r.target} | {r.writes:,} "
-            f"| {r.seconds:.1f} | {peak} |"
+            f"| {r.seconds:.1f} | {cpu} | {peak} |"
         )
     return "\n".join(lines)
 

@@ -94,6 +94,8 @@ MANIFEST: dict[str, tuple[str, ...]] = {
         "authorAssociation", "viewerDidAuthor",
     ),
     "LabeledEvent": ("id", "createdAt", "actor", "label"),
+    "ParentIssueAddedEvent": ("id", "createdAt"),
+    "TransferredEvent": ("id", "createdAt"),
     "SubIssuesSummary": ("total", "completed", "percentCompleted"),
     "ProjectV2": ("id", "number", "title", "url", "closed", "owner", "field", "fields", "items"),
     "ProjectV2Field": ("id", "name", "dataType"),

@@ -61,6 +61,9 @@ class IssueNode:
     deleted: bool = False
     author_association: str = ""  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...
     labeled_by: tuple[tuple[str, str], ...] = ()  # (label, actor login) of recent LabeledEvents
+    # The timeline shows it was once made a sub-issue or transferred: its task (if any) may
+    # sit under another issue's task, or carry its old URL.
+    moved_before: bool = False
     # Marker comments written by someone other than the sync (never trusted unless the author
     # is in csh.link_comment_authors), and the sync's own close-guard comment.
     foreign_links: tuple[LinkCommentRead, ...] = ()

@@ -388,17 +388,6 @@ def test_link_comment_says_when_the_community_is_over_contract(harness: Harness)
     assert "Other College has used 12 of its 10 contracted hours (over contract)." in comment
 
 
-def test_a_labeled_event_on_a_new_issue_takes_at_most_six_requests(harness: Harness) -> None:
-    h = harness
-    h.event("labeled", new_issue(h, title="Earlier").number, label="CSH")
-    issue = new_issue(h)
-    h.world.server.reset_log()
-    h.event("labeled", issue.number, label="CSH")
-    # GraphQL read, task list, create, race check, set parent, link comment.
-    assert h.world.server.count() <= 6
-    assert h.world.server.count(writes=True) == 3
-
-
 def test_deleting_a_parent_issue_keeps_a_labeled_sub_issue_task(harness: Harness) -> None:
     h = harness
     gh = h.world.github

@@ -22,7 +22,12 @@ def test_opened_and_labeled_together_leave_one_task(harness: Harness, delay: flo
     if delay:
         # Slow down task listings so both runs look before either creates.
         h.world.server.inject(
-            "asana", kind="delay", method="GET", path=r"/projects/\d+/tasks", seconds=delay, times=2
+            "asana",
+            kind="delay",
+            method="GET",
+            path=r"/(projects|tasks)/\d+/(tasks|subtasks)",
+            seconds=delay,
+            times=2,
         )
     runs = [
         h.process("issue", "--event", str(path), "--event-name", "issues")
@@ -47,9 +52,10 @@ def test_a_run_that_lost_the_race_deletes_its_own_duplicate(harness: Harness) ->
             time.sleep(0.01)
         with h.world.server.lock:
             competitor.append(
-                h.world.asana.add_task(
+                h.world.asana.add_task(  # as a run creates it: under its community, at once
                     "Help with profiles",
                     projects=[h.seeded.project],
+                    parent=h.seeded.communities["example-university"],
                     custom_fields={h.seeded.url_field: URL.format(issue.number)},
                 )
             )

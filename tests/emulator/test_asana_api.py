@@ -254,11 +254,34 @@ def test_subtask_cannot_take_project_fields_until_added_to_the_project(world: Wo
     assert {"gid": ids["hours"], "number_value": 1.5} in updated["custom_fields"]
 
 
-def test_a_subtask_created_with_projects_is_not_put_in_them(world: World) -> None:
+def test_a_subtask_created_with_projects_is_in_them_from_its_creation(world: World) -> None:
     ids = world.ids
+    fields = {ids["hours"]: 1.5}
+    child = _create(
+        world, name="Child", parent=ids["community"], projects=[ids["csh"]], custom_fields=fields
+    )
+    assert [p["gid"] for p in child["projects"]] == [ids["csh"]]
+    assert child["parent"]["gid"] == ids["community"]
+    assert [t.gid for t in world.state.subtasks_of(ids["community"])] == [child["gid"]]
+    assert child["gid"] in [t.gid for t in world.state.tasks_in_project(ids["csh"])]
+
+
+def test_an_api_that_drops_projects_on_a_subtask_create_refuses_its_custom_fields(
+    world: World,
+) -> None:
+    ids = world.ids
+    world.state.subtask_create_drops_projects = True
     child = _create(world, name="Child", parent=ids["community"], projects=[ids["csh"]])
     assert child["projects"] == []
-    assert [t.gid for t in world.state.subtasks_of(ids["community"])] == [child["gid"]]
+    with pytest.raises(ApiException) as exc:
+        _create(
+            world,
+            name="Child",
+            parent=ids["community"],
+            projects=[ids["csh"]],
+            custom_fields={ids["hours"]: 1.5},
+        )
+    assert exc.value.status == 400
 
 
 def test_remove_project_takes_the_task_out(world: World) -> None:

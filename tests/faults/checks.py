@@ -48,6 +48,10 @@ def assert_nothing_invalid_sent(world: World) -> None:
         for r in requests
         if r.service == "asana" and r.fault is None and r.status in (400, 422)
     ]
+    if world.asana.subtask_create_drops_projects:
+        # Such an API refuses the first create of each run (its custom fields need the project
+        # it dropped); the run then creates in two steps (tests/e2e/test_event_cost.py).
+        refused = [r for r in refused if r != ("POST", "/tasks", 400)]
     assert refused == [], refused
     for r in requests:
         if r.service != "asana" or not r.is_write or not r.body:

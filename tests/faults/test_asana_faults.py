@@ -40,6 +40,7 @@ TASKS = r"^/tasks$"
 TASK = r"^/tasks/\d+$"
 SET_PARENT = r"^/tasks/\d+/setParent$"
 PROJECT_TASKS = r"^/projects/\d+/tasks$"
+SUBTASKS = r"^/tasks/\d+/subtasks$"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,26 @@ def _created(h: Harness, issue: Issue) -> None:
     assert task.name == "Created through faults"
     assert task.parent == h.seeded.communities["example-university"]
     assert h.world.asana.custom_field_value(task.gid, "GitHub Hours") == 2
+
+
+def _create_in_two_steps(h: Harness) -> tuple[Issue, str, dict[str, object]]:
+    # Where Asana will not create a subtask in the project at once: create, then set parent.
+    h.world.asana.subtask_create_drops_projects = True
+    return _create(h)
+
+
+def _create_tree(h: Harness) -> tuple[Issue, str, dict[str, object]]:
+    # A tree with a sub-issue: its tasks are looked for over the project's task list.
+    issue, action, extra = _create(h)
+    child = new_issue(h, title="Sub-issue through faults", labels=[])
+    h.world.github.add_sub_issue(REPO, issue.number, REPO, child.number)
+    return issue, action, extra
+
+
+def _created_tree(h: Harness, issue: Issue) -> None:
+    _created(h, issue)
+    [child] = h.world.github.issue(REPO, issue.number).sub_issues
+    assert only_task(h, h.world.github.issue(*child)).parent == only_task(h, issue).gid
 
 
 def _mirrored(h: Harness, title: str = "Mirrored before the fault") -> Issue:
@@ -107,8 +128,9 @@ def _deleted(h: Harness, issue: Issue) -> None:
 
 OPERATIONS = {
     "create": Operation("POST", TASKS, _create, _created),
-    "set parent": Operation("POST", SET_PARENT, _create, _created),
-    "list tasks": Operation("GET", PROJECT_TASKS, _create, _created),
+    "set parent": Operation("POST", SET_PARENT, _create_in_two_steps, _created),
+    "list subtasks": Operation("GET", SUBTASKS, _create, _created),
+    "list tasks": Operation("GET", PROJECT_TASKS, _create_tree, _created_tree),
     "update": Operation("PUT", TASK, _update, _updated),
     "complete": Operation("PUT", TASK, _complete, _completed),
     "delete": Operation("DELETE", TASK, _delete, _deleted),

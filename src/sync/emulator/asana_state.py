@@ -147,8 +147,10 @@ class AsanaState:
         self.me: str | None = None  # "me" when the token maps to nobody
         self.premium = False
         self.search_lag_seconds = 30.0
-        # Subtasks created with `parent` lose the `projects` sent along (reported behaviour).
-        self.subtask_create_drops_projects = True
+        # A task created with `parent` and `projects` in one POST is a subtask that is also in
+        # those projects (Asana's documents do not say otherwise). True models an API that
+        # drops `projects` on such a create; the product copes with both (docs/performance.md).
+        self.subtask_create_drops_projects = False
         # Store html_notes as Asana may hand them back: same meaning, other bytes.
         self.rewrite_rich_text = False
         self._gids = itertools.count(FIRST_GID)

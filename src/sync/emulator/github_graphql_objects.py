@@ -182,11 +182,25 @@ def _association(ctx: Context, repo: str, login: str) -> str:
 
 
 def _timeline(issue: Issue, info: Info, **args: Any) -> Json:
-    """The issue's timeline, as far as the emulator keeps one: its LabeledEvents."""
+    """The issue's timeline, as far as the emulator keeps one: its LabeledEvents, and when
+    it was made a sub-issue or transferred."""
     ctx: Context = info.context
     kinds = args.get("itemTypes")
-    events = issue.label_events if kinds is None or "LABELED_EVENT" in kinds else []
-    return connection(info, events, lambda event: _labeled_event(ctx, issue, *event), args)
+    items: list[tuple[Any, partial[Json]]] = []
+    if kinds is None or "LABELED_EVENT" in kinds:
+        items += [(e[2], partial(_labeled_event, ctx, issue, *e)) for e in issue.label_events]
+    items += [
+        (when, partial(_move_event, issue, kind, when))
+        for kind, when in issue.moves
+        if kinds is None or kind in kinds
+    ]
+    items.sort(key=lambda item: item[0])
+    return connection(info, items, lambda item: item[1](), args)
+
+
+def _move_event(issue: Issue, kind: str, at: Any) -> Json:
+    name = {"PARENT_ISSUE_ADDED_EVENT": "ParentIssueAddedEvent"}.get(kind, "TransferredEvent")
+    return {"__typename": name, "id": f"{name}_{issue.node_id}_{iso(at)}", "createdAt": iso(at)}
 
 
 def _labeled_event(ctx: Context, issue: Issue, label: str, actor: str, at: Any) -> Json:

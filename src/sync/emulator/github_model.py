@@ -101,6 +101,8 @@ class Issue:
     deleted: bool = False
     # (label name, actor login, when): the issue's LabeledEvents, as its timeline shows them
     label_events: list[tuple[str, str, datetime]] = field(default_factory=list)
+    # (PARENT_ISSUE_ADDED_EVENT or TRANSFERRED_EVENT, when): the timeline's other kept items
+    moves: list[tuple[str, datetime]] = field(default_factory=list)
 
     @property
     def key(self) -> IssueKey:

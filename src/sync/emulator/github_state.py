@@ -158,6 +158,7 @@ class GitHubState(GitHubStateBase):
         for cid in new.comments:
             self.comments[cid].issue = new.key
         old.transferred_to = new.key
+        new.moves = [*old.moves, ("TRANSFERRED_EVENT", self.clock())]
         old.comments = []
         self._move_project_items(old.key, new.key)
         self._relink_sub_issues(old, new)
@@ -190,6 +191,7 @@ class GitHubState(GitHubStateBase):
             raise ValueError("parent has 100 sub-issues")
         parent_issue.sub_issues.append(child_issue.key)
         child_issue.parent = parent_issue.key
+        child_issue.moves.append(("PARENT_ISSUE_ADDED_EVENT", self.clock()))
         self.touch(parent_issue)
 
     def remove_sub_issue(self, parent_repo: str, parent: int, child_repo: str, child: int) -> None:

@@ -170,6 +170,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         children=tuple(parse_issue(child, board) for child in children if child),
         author_association=str(data.get("authorAssociation") or ""),
         labeled_by=_labeled_by(data),
+        moved_before=bool((data.get("moves") or {}).get("totalCount")),
         foreign_links=tuple(c for c in marker_comments(comments) if not c.by_viewer),
         guard_comment_id=_guard_comment(comments),
     )

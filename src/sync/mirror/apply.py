@@ -58,6 +58,9 @@ class Applier:
     ownership: Ownership
     known: dict[str, str] = field(default_factory=dict)  # issue URL -> task gid
     verify_creates: bool = True
+    # Create a subtask with `parent` and `projects` in one request (off for the rest of the run
+    # once the service refuses or half-does it).
+    parent_on_create: bool = True
     done: list[Change] = field(default_factory=list)  # applied so far, for failure messages
 
     def apply(self, changes: Sequence[Change], result: Applied | None = None) -> Applied:
@@ -127,57 +130,94 @@ class Applier:
 
     # -- creating without duplicates ---------------------------------------------------------
     def _create(self, desired: DesiredTask, result: Applied) -> None:
-        """Create in the project (visible in its task list at once), then set the parent."""
-        data = create_body(desired, self.project)
-        lookup = self._finder(desired.url)
-        try:
-            record = self.asana.create_task(data, TASK_FIELDS, recover=lookup)
-        except ApiFailure as failure:
-            if not _html_rejected(failure):
-                raise
-            result.warnings.append(f"{desired.ref}: Asana refused the rich text, sent plain text")
-            data = {
-                **{k: v for k, v in data.items() if k != "html_notes"},
-                "notes": desired.plain_notes(),
-            }
-            record = self.asana.create_task(data, TASK_FIELDS, recover=lookup)
-        gid = (
-            self._settle_race(desired.url, str(record["gid"]))
-            if self.verify_creates
-            else str(record["gid"])
-        )
-        result.task_gids[desired.url] = gid
-        if gid != str(record["gid"]):
-            result.lost.add(desired.url)
-            return
+        """Create the task under its parent and in the project with one request, so that from
+        its first moment it is seen both where ``issue`` runs look (under the parent) and where
+        ``reconcile`` looks (the project). Where the service will not do both at once, create it
+        in the project and set the parent after (two writes, as before)."""
         parent = self._parent_gid(desired.parent, result)
-        if parent:
+        under = parent if self.parent_on_create else None
+        record = self._post(desired, create_body(desired, self.project, under), result)
+        if record is None:  # refused with the parent in the body: once more without it
+            record = self._post(desired, create_body(desired, self.project, None), result)
+            if record is None:
+                raise ApiFailure("Asana", f"create task {desired.name!r}: refused")
+            self.parent_on_create, under = False, None  # not again this run
+            result.warnings.append(
+                f"{desired.ref}: Asana refused a task created with its parent and project at "
+                "once; created it in the project, then set the parent"
+            )
+        gid = str(record["gid"])
+        placed = under is not None  # created under its parent
+        if placed and not _in_project(record, self.project):
+            # The service kept the parent but dropped the project: add it, then the fields a
+            # task only carries once it is in the project; look for rivals in the project.
+            self.parent_on_create, under = False, None
+            self.asana.add_project(gid, self.project)
+            if desired.custom_fields:
+                self.asana.update_task(gid, {"custom_fields": _custom(desired)})
+        kept = self._settle_race(desired.url, gid, under) if self.verify_creates else None
+        result.task_gids[desired.url] = kept.gid if kept else gid
+        if kept is not None and kept.gid != gid:
+            result.lost.add(desired.url)
+            if parent and kept.parent_gid != parent:
+                # Made in two steps by a run that stopped before the second: finish it.
+                self.asana.set_parent(kept.gid, parent)
+            return
+        if parent and not placed:
             self.asana.set_parent(gid, parent)
 
-    def _finder(self, url: str) -> Callable[[], dict[str, Any] | None]:
+    def _post(
+        self, desired: DesiredTask, data: dict[str, Any], result: Applied
+    ) -> dict[str, Any] | None:
+        """POST the task (plain text when Asana refuses the rich text). None: the placement
+        under the parent was refused (the caller tries without); any other refusal is raised."""
+        lookup = self._finder(desired.url, data.get("parent"))
+        try:
+            try:
+                return self.asana.create_task(data, TASK_FIELDS, recover=lookup)
+            except ApiFailure as failure:
+                if not _html_rejected(failure):
+                    raise
+            result.warnings.append(f"{desired.ref}: Asana refused the rich text, sent plain text")
+            plain = {k: v for k, v in data.items() if k != "html_notes"}
+            plain["notes"] = desired.plain_notes()
+            return self.asana.create_task(plain, TASK_FIELDS, recover=lookup)
+        except ApiFailure as failure:
+            if "parent" in data and _placement_refused(failure):
+                return None
+            raise
+
+    def _finder(self, url: str, parent: str | None) -> Callable[[], dict[str, Any] | None]:
         def find() -> dict[str, Any] | None:
-            found = self._tasks_with_url(url)
+            found = self._tasks_with_url(url, parent)
             return {"gid": found[0].gid} if found else None
 
         return find
 
-    def _tasks_with_url(self, url: str) -> list[TaskSnapshot]:
-        records = self.asana.project_tasks(self.project, TASK_FIELDS)
+    def _tasks_with_url(self, url: str, parent: str | None) -> list[TaskSnapshot]:
+        """This project's tasks for the URL, oldest first: among the parent's subtasks when
+        the task was created under it (a cost that does not grow with the project), else in
+        the whole project."""
+        if parent is not None:
+            records = self.asana.subtasks(parent, TASK_FIELDS)
+        else:
+            records = self.asana.project_tasks(self.project, TASK_FIELDS)
         snapshots = (to_snapshot(r, self.url_field) for r in records)
-        return oldest_first(s for s in snapshots if s.github_url == url)
+        return oldest_first(s for s in snapshots if self.ownership.owns(s, url))
 
-    def _settle_race(self, url: str, mine: str) -> str:
+    def _settle_race(self, url: str, mine: str, parent: str | None) -> TaskSnapshot | None:
         """Two runs may create the same task at once: keep the oldest, delete ours if it lost.
 
-        Every task is in the project from the moment it is created, so the younger run always
-        sees the older task, and exactly one survives.
+        Every task is in the project, and (created with its parent) under its parent, from the
+        moment it is created, so the younger run always sees the older task where it looks, and
+        exactly one survives. Returns the older task that wins, or None when ours is kept.
         """
-        found = self._tasks_with_url(url)
+        found = self._tasks_with_url(url, parent)
         if not found or found[0].gid == mine:
-            return mine
+            return None  # ours is the one
         if any(t.gid == mine for t in found):
             self.asana.delete_task(mine)
-        return found[0].gid
+        return found[0]
 
     def settle_creates(self, creates: list[CreateTask], result: Applied) -> None:
         """After a batch of creates, one look at the project: where another run created the
@@ -269,25 +309,44 @@ def _mark_failed(change: Change, result: Applied) -> None:
         result.failed_urls.add(change.desired.url)
 
 
-def create_body(desired: DesiredTask, project: str) -> dict[str, Any]:
-    """The POST /tasks body for a desired task (its parent is set afterwards)."""
+def create_body(desired: DesiredTask, project: str, parent: str | None) -> dict[str, Any]:
+    """The POST /tasks body for a desired task, under ``parent`` when given."""
     data: dict[str, Any] = {
         "name": desired.name,
         "html_notes": desired.html_notes,
         "projects": [project],
         "completed": desired.completed,
-        "custom_fields": {k: v for k, v in desired.custom_fields.items() if _settable(v)},
+        "custom_fields": _custom(desired),
     }
+    if parent:
+        data["parent"] = parent
     if desired.assignee:
         data["assignee"] = desired.assignee
     data.update({k: v for k, v in desired.dates.items() if v is not None})
     return data
 
 
+def _custom(desired: DesiredTask) -> dict[str, Any]:
+    return {k: v for k, v in desired.custom_fields.items() if _settable(v)}
+
+
+def _in_project(record: Mapping[str, Any], project: str) -> bool:
+    return any((p or {}).get("gid") == project for p in record.get("projects") or [])
+
+
 def _settable(value: Any) -> bool:
     from sync.mirror.model import KEEP
 
     return value is not None and value is not KEEP
+
+
+def _placement_refused(failure: ApiFailure) -> bool:
+    """A 400 about what only a task in the project may have (``Custom field with ID ... is not
+    on given object``), or about the parent or projects: the answer of an API that will not
+    create a subtask in a project at once."""
+    text = str(failure).lower()
+    words = ("custom field", "custom_fields", "parent", "project")
+    return failure.status == 400 and any(word in text for word in words)
 
 
 def _html_rejected(failure: ApiFailure) -> bool:

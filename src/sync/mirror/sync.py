@@ -137,7 +137,7 @@ class Mirror:
         if not target.may_have_task and not self._anything_mirrored(root, ancestor):
             reason = f"{target.repo}#{target.number} is not in a {self.csh.label} issue tree"
             return Outcome(target, "skipped", lines=[], warnings=[], skip_reason=reason)
-        index, listed = self._existing(root, target)
+        index, listed = self._existing(root, target, self._scope(root, target))
         plan = Plan()
         if closed_now:
             root = self._close_guard(root, target, plan)
@@ -288,9 +288,13 @@ class Mirror:
         return replace(desired, tasks=tasks, removals=tuple(removals))
 
     # -- finding the existing tasks ----------------------------------------------------------
-    def _existing(self, root: IssueNode, target: Target) -> tuple[TaskIndex, bool]:
+    def _existing(
+        self, root: IssueNode, target: Target, scope: str | None
+    ) -> tuple[TaskIndex, bool]:
         """Tasks for the tree's URLs: by the link comment's marker when that is enough, else
-        by an exact match on the GitHub URL over the project's task list."""
+        among the subtasks of the one task the issue's task sits under (``scope``), else by an
+        exact match on the GitHub URL over the project's task list. True: the project was
+        listed."""
         gid = root.link_comment.task_gid if root.link_comment else None
         if gid and not root.children:
             record = self.asana.task(gid, TASK_FIELDS)
@@ -299,7 +303,33 @@ class Mirror:
                 urls = [u for u in (root.url, target.old_url) if u]
                 if any(self.ownership().owns(snapshot, u) for u in urls):
                     return {snapshot.github_url or root.url: [snapshot]}, False
+        if scope is not None:
+            records = list(self.asana.subtasks(scope, TASK_FIELDS))
+            url_gid = self.fields(records).url_gid
+            return index_by_url(to_snapshot(r, url_gid) for r in records), False
         return self.project_index(), True
+
+    def _scope(self, root: IssueNode, target: Target) -> str | None:
+        """The task an issue's task is created under, when looking there is enough: a tree of
+        one issue whose community is known. Its task then sits among that community task's
+        subtasks (the mirror creates it there, with its parent, in one request), so an event
+        costs the same however large the project is. A tree with sub-issues, an issue that
+        was once a sub-issue, was transferred or was lately labeled with another community,
+        and the over-contract line (which counts the community's hours) still list the
+        project."""
+        if root.children or target.old_url is not None or self.csh.announce_over_contract:
+            return None
+        if root.moved_before:
+            return None  # once a sub-issue (its task under another's) or transferred
+        community, _ = community_of(root, self.csh)
+        if community is None:
+            return None
+        prefix = self.csh.community_label_prefix.lower()
+        for label, _actor in root.labeled_by:
+            named = self.csh.community_by_key_or_name(label[len(prefix) :])
+            if label.lower().startswith(prefix) and named not in (None, community):
+                return None  # labeled with another community lately: its task may sit there
+        return community.asana_task
 
     def project_index(self) -> TaskIndex:
         """Every task of the project by GitHub URL (the list is also kept for hours)."""
