@@ -61,9 +61,11 @@ class IssueNode:
     deleted: bool = False
     author_association: str = ""  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...
     labeled_by: tuple[tuple[str, str], ...] = ()  # (label, actor login) of recent LabeledEvents
-    # The timeline shows it was once made a sub-issue or transferred: its task (if any) may
-    # sit under another issue's task, or carry its old URL.
-    moved_before: bool = False
+    # What the timeline tells about where its task can be: recent LabeledEvents (label, when;
+    # the last 10), how often it was made a sub-issue, whether it came from another repository.
+    labeled_at: tuple[tuple[str, datetime | None], ...] = ()
+    parent_events: int = 0
+    transferred: bool = False
     # Marker comments written by someone other than the sync (never trusted unless the author
     # is in csh.link_comment_authors), and the sync's own close-guard comment.
     foreign_links: tuple[LinkCommentRead, ...] = ()

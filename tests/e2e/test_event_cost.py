@@ -23,9 +23,12 @@ def crowd(h: Harness, count: int) -> None:
         )
 
 
-def labeled_cost(h: Harness) -> tuple[int, int, int]:
+def labeled_cost(h: Harness, sub_issues: int = 0) -> tuple[int, int, int]:
     """(requests, writes, Asana requests) of a labeled event on a new issue."""
     issue = new_issue(h)
+    for n in range(sub_issues):
+        child = new_issue(h, title=f"Part {n}", labels=[])
+        h.world.github.add_sub_issue(REPO, issue.number, REPO, child.number)
     h.world.server.reset_log()
     result = h.event("labeled", issue.number, label="CSH")
     assert result.code == 0, result.stderr
@@ -46,6 +49,28 @@ def test_a_labeled_new_issue_costs_the_same_in_a_project_of_any_size(harness: Ha
     assert small == (5, 2, 3)
     paths = [r.path for r in h.world.server.requests]
     assert not any("/projects/" in path for path in paths), paths
+
+
+def test_a_new_tree_and_an_edit_in_it_cost_the_same_in_a_project_of_any_size(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.event("labeled", new_issue(h, title="Earlier").number, label="CSH")
+    small = labeled_cost(h, sub_issues=2)
+    crowd(h, 450)
+    large = labeled_cost(h, sub_issues=2)
+    assert large == small
+    # The read, the community's subtasks, 3 creates each with its race check (the community's
+    # subtasks, then the new top task's twice), 1 link comment.
+    assert small == (9, 4, 7)
+    trees = [issue for issue in h.world.github.issues.values() if issue.sub_issues]
+    child = trees[-1].sub_issues[0]
+    h.world.github.edit_issue(*child, title="Part 0, renamed")
+    h.world.server.reset_log()
+    assert h.event("edited", child[1]).code == 0
+    paths = [r.path for r in h.world.server.requests]
+    assert not any("/projects/" in path for path in paths), paths
+    assert h.world.server.count(writes=True) == 1
 
 
 def test_where_asana_drops_the_project_of_a_subtask_create_the_task_is_made_in_two_steps(
@@ -102,3 +127,37 @@ def link_comment_id(h: Harness, issue: Issue) -> int:
         c for c in h.world.github.issue_comments(issue) if "community-sync:task=" in c.body
     ]
     return comment.id
+
+
+def test_a_sub_issue_mirrored_before_under_another_community_is_not_duplicated(
+    harness: Harness,
+) -> None:
+    h = harness
+    gh = h.world.github
+    child = new_issue(h, title="Own work", labels=["CSH", "community:other-college"])
+    h.event("labeled", child.number, label="CSH")
+    first = only_task(h, child)
+    gh.delete_comment(link_comment_id(h, child))  # nothing left to point at its task
+    parent = new_issue(h, title="Umbrella")
+    gh.add_sub_issue(REPO, parent.number, REPO, child.number)
+    result = h.event("labeled", parent.number, label="CSH")
+    assert result.code == 0, result.stderr
+    assert only_task(h, child).gid == first.gid
+    assert only_task(h, child).parent == only_task(h, parent).gid
+
+
+def test_a_sub_issue_moved_between_parents_is_not_duplicated(harness: Harness) -> None:
+    h = harness
+    gh = h.world.github
+    old_parent = new_issue(h, title="Old umbrella", labels=["CSH", "community:other-college"])
+    child = new_issue(h, title="Moving part", labels=[])
+    gh.add_sub_issue(REPO, old_parent.number, REPO, child.number)
+    h.event("labeled", old_parent.number, label="CSH")
+    first = only_task(h, child)
+    gh.remove_sub_issue(REPO, old_parent.number, REPO, child.number)
+    new_parent = new_issue(h, title="New umbrella")
+    gh.add_sub_issue(REPO, new_parent.number, REPO, child.number)
+    result = h.event("labeled", new_parent.number, label="CSH")
+    assert result.code == 0, result.stderr
+    assert only_task(h, child).gid == first.gid
+    assert only_task(h, child).parent == only_task(h, new_parent).gid

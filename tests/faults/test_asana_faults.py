@@ -73,18 +73,13 @@ def _create_in_two_steps(h: Harness) -> tuple[Issue, str, dict[str, object]]:
     return _create(h)
 
 
-def _create_tree(h: Harness) -> tuple[Issue, str, dict[str, object]]:
-    # A tree with a sub-issue: its tasks are looked for over the project's task list.
-    issue, action, extra = _create(h)
-    child = new_issue(h, title="Sub-issue through faults", labels=[])
-    h.world.github.add_sub_issue(REPO, issue.number, REPO, child.number)
-    return issue, action, extra
-
-
-def _created_tree(h: Harness, issue: Issue) -> None:
-    _created(h, issue)
-    [child] = h.world.github.issue(REPO, issue.number).sub_issues
-    assert only_task(h, h.world.github.issue(*child)).parent == only_task(h, issue).gid
+def _create_relabeled(h: Harness) -> tuple[Issue, str, dict[str, object]]:
+    # Labeled with another community before: its task is looked for over the project's list.
+    issue = new_issue(h, title="Created through faults", labels=["CSH", "community:other-college"])
+    set_hours(h, issue, 2)
+    h.world.github.remove_issue_label(REPO, issue.number, "community:other-college")
+    h.world.github.add_issue_label(REPO, issue.number, "community:example-university")
+    return issue, "labeled", {"label": "CSH"}
 
 
 def _mirrored(h: Harness, title: str = "Mirrored before the fault") -> Issue:
@@ -130,7 +125,7 @@ OPERATIONS = {
     "create": Operation("POST", TASKS, _create, _created),
     "set parent": Operation("POST", SET_PARENT, _create_in_two_steps, _created),
     "list subtasks": Operation("GET", SUBTASKS, _create, _created),
-    "list tasks": Operation("GET", PROJECT_TASKS, _create_tree, _created_tree),
+    "list tasks": Operation("GET", PROJECT_TASKS, _create_relabeled, _created),
     "update": Operation("PUT", TASK, _update, _updated),
     "complete": Operation("PUT", TASK, _complete, _completed),
     "delete": Operation("DELETE", TASK, _delete, _deleted),

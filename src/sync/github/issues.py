@@ -147,6 +147,15 @@ def _labeled_by(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _labeled_at(data: Mapping[str, Any]) -> tuple[tuple[str, datetime | None], ...]:
+    events = ((data.get("timelineItems") or {}).get("nodes")) or []
+    return tuple(
+        (str((e.get("label") or {}).get("name") or ""), _datetime(e.get("createdAt")))
+        for e in events
+        if e and e.get("label")
+    )
+
+
 def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
     """An IssueNode from a NodeFields/ChildFields object (children parsed one level down)."""
     values = parse_board((data.get("projectItems") or {}).get("nodes") or [], board)
@@ -170,7 +179,9 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         children=tuple(parse_issue(child, board) for child in children if child),
         author_association=str(data.get("authorAssociation") or ""),
         labeled_by=_labeled_by(data),
-        moved_before=bool((data.get("moves") or {}).get("totalCount")),
+        labeled_at=_labeled_at(data),
+        parent_events=int((data.get("parentEvents") or {}).get("totalCount") or 0),
+        transferred=bool((data.get("transfers") or {}).get("totalCount")),
         foreign_links=tuple(c for c in marker_comments(comments) if not c.by_viewer),
         guard_comment_id=_guard_comment(comments),
     )

@@ -66,6 +66,8 @@ from sync.mirror.plan import (
 )
 from sync.mirror.planner import TaskIndex, oldest_first, plan_tasks
 
+LABEL_EVENTS_READ = 10  # the issue documents read the timeline's last 10 LabeledEvents
+
 
 @dataclass
 class Outcome:
@@ -292,9 +294,8 @@ class Mirror:
         self, root: IssueNode, target: Target, scope: str | None
     ) -> tuple[TaskIndex, bool]:
         """Tasks for the tree's URLs: by the link comment's marker when that is enough, else
-        among the subtasks of the one task the issue's task sits under (``scope``), else by an
-        exact match on the GitHub URL over the project's task list. True: the project was
-        listed."""
+        under the one task the tree's tasks can sit under (``scope``), else by an exact match
+        on the GitHub URL over the project's task list. True: the project was listed."""
         gid = root.link_comment.task_gid if root.link_comment else None
         if gid and not root.children:
             record = self.asana.task(gid, TASK_FIELDS)
@@ -304,32 +305,70 @@ class Mirror:
                 if any(self.ownership().owns(snapshot, u) for u in urls):
                     return {snapshot.github_url or root.url: [snapshot]}, False
         if scope is not None:
-            records = list(self.asana.subtasks(scope, TASK_FIELDS))
-            url_gid = self.fields(records).url_gid
-            return index_by_url(to_snapshot(r, url_gid) for r in records), False
+            return self._index_under(root, scope), False
         return self.project_index(), True
 
+    def _index_under(self, root: IssueNode, scope: str) -> TaskIndex:
+        """The tree's tasks read level by level: the community task's subtasks, then the
+        subtasks of each task found whose issue has sub-issues (a cost that grows with the
+        tree and its community, never with the project)."""
+        records = list(self.asana.subtasks(scope, TASK_FIELDS))
+        url_gid = self.fields(records).url_gid
+        snapshots = [to_snapshot(r, url_gid) for r in records]
+        level = [root]
+        while level:
+            index, below = index_by_url(snapshots), list[IssueNode]()
+            for node in level:
+                task = _primary(index, node.url)
+                if node.children and task is not None:
+                    found = self.asana.subtasks(task.gid, TASK_FIELDS)
+                    snapshots += [to_snapshot(r, url_gid) for r in found]
+                    below += node.children
+            level = below
+        return index_by_url(snapshots)
+
     def _scope(self, root: IssueNode, target: Target) -> str | None:
-        """The task an issue's task is created under, when looking there is enough: a tree of
-        one issue whose community is known. Its task then sits among that community task's
-        subtasks (the mirror creates it there, with its parent, in one request), so an event
-        costs the same however large the project is. A tree with sub-issues, an issue that
-        was once a sub-issue, was transferred or was lately labeled with another community,
-        and the over-contract line (which counts the community's hours) still list the
-        project."""
-        if root.children or target.old_url is not None or self.csh.announce_over_contract:
+        """The community task under which every task of the tree can be found, when the
+        timeline rules out anywhere else; None: look over the whole project.
+
+        The mirror creates a tree's top task under its community's task and each sub-issue's
+        task under its parent's (in one request: seen there from the first moment). A task can
+        only be elsewhere when its issue was made a sub-issue more than once (or, for the top,
+        at all), was transferred, or was mirrored on its own under another community (a
+        labeled issue whose parent was not mirrored sits under its own community)."""
+        if target.old_url is not None or self.csh.announce_over_contract:
+            return None  # the over-contract line counts the community's hours over the project
+        if root.parent_events or root.transferred:
             return None
-        if root.moved_before:
-            return None  # once a sub-issue (its task under another's) or transferred
         community, _ = community_of(root, self.csh)
-        if community is None:
+        if community is None or not self._only_in(root, community.asana_task):
             return None
-        prefix = self.csh.community_label_prefix.lower()
-        for label, _actor in root.labeled_by:
-            named = self.csh.community_by_key_or_name(label[len(prefix) :])
-            if label.lower().startswith(prefix) and named not in (None, community):
-                return None  # labeled with another community lately: its task may sit there
+        for node in root.walk():
+            if node is root:
+                continue
+            if node.transferred or node.parent_events != 1:
+                return None
+            if not self._only_in(node, community.asana_task):
+                return None
         return community.asana_task
+
+    def _only_in(self, node: IssueNode, community_task: str) -> bool:
+        """The issue was never mirrored on its own under another community than this one, as
+        far as its timeline's last LabeledEvents show (a full window hides older ones)."""
+        if len(node.labeled_at) >= LABEL_EVENTS_READ:
+            return False
+        label, prefix = self.csh.label.lower(), self.csh.community_label_prefix.lower()
+        names = [name.lower() for name, _when in node.labeled_at]
+        if not node.has_label(self.csh.label) and label not in names:
+            return True  # never labeled: never a task of its own
+        community, _ = community_of(node, self.csh)
+        if community is None or community.asana_task != community_task:
+            return False
+        for name in names:
+            named = self.csh.community_by_key_or_name(name[len(prefix) :])
+            if name.startswith(prefix) and named is not None and named != community:
+                return False  # lately under another community: its task may sit there
+        return True
 
     def project_index(self) -> TaskIndex:
         """Every task of the project by GitHub URL (the list is also kept for hours)."""
