@@ -1,6 +1,7 @@
 """Count the HTTP requests and writes `community-sync issue` makes per event, against the
 emulator. Prints a table, then what a labeled new issue costs in projects of 300, 3,000 and
-30,000 tasks; run: python bench/issue_requests.py [SIZES...]
+30,000 tasks, then the wall time of `community-sync issue` as its own process (start-up
+included); run: python bench/issue_requests.py [SIZES...]
 
 Counts, not timings: they are exact and repeatable, so a change that adds a request shows.
 """
@@ -9,6 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -180,6 +184,40 @@ def sizes(counts: tuple[int, ...] = (300, 3_000, 30_000)) -> None:
             print(f"| {count:,} | {name} | {total} | {writes} | {seconds:.2f} s |")
 
 
+def startup(runs: int = 5) -> None:
+    """Print the wall time of `community-sync issue` as its own process (as a runner starts
+    it: interpreter, imports, config, the requests), the median of ``runs``."""
+    with World() as world, tempfile.TemporaryDirectory() as tmp:
+        seeded = seed_csh(world)
+        folder = Path(tmp)
+        config = folder / "community-sync.yml"
+        config.write_text(seeded.config_yaml(), encoding="utf-8")
+        env = {**os.environ, **world.env()}
+        script = Path(sys.executable).with_name("community-sync")
+        print("| `community-sync issue` as a process | requests | wall time (median) |")
+        print("|---|---:|---:|")
+        for name, labels, label in (
+            ("labeled, not a CSH issue", ["bug"], "bug"),
+            ("labeled, new issue", ["CSH", "community:example-university"], "CSH"),
+        ):
+            times = []
+            for n in range(runs):
+                issue = world.github.create_issue(REPO, f"{name} {n}", "Body", labels=labels)
+                payload = webhook_payload(
+                    world.github, "issues", "labeled", REPO, issue.number, label=label
+                )
+                path = folder / "event.json"
+                path.write_text(json.dumps(payload), encoding="utf-8")
+                argv = [str(script), "--config", str(config), "issue", "--event", str(path)]
+                world.server.reset_log()
+                started = time.perf_counter()
+                subprocess.run(
+                    [*argv, "--event-name", "issues"], env=env, capture_output=True, check=True
+                )
+                times.append(time.perf_counter() - started)
+            print(f"| {name} | {world.server.count()} | {statistics.median(times):.2f} s |")
+
+
 def main() -> int:
     """Print the tables."""
     with World() as world, tempfile.TemporaryDirectory() as tmp:
@@ -195,6 +233,8 @@ def main() -> int:
         print(f"| {name} | {total} | {writes} | {github} | {asana} |")
     print()
     sizes(tuple(int(a) for a in sys.argv[1:]) or (300, 3_000, 30_000))
+    print()
+    startup()
     return 0
 
 

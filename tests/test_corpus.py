@@ -160,7 +160,7 @@ def test_hostile_issue_content_is_mirrored_correctly(h: Harness, case: dict[str,
     assert task.name == case.get("expect_name", " ".join(title.split()) or "(untitled)")
     text = rich_text_to_plain(task.html_notes)  # valid by Asana's rules (raises otherwise)
     assert text.rstrip().endswith(issue_url(issue.number))
-    assert f'<a href="{issue_url(issue.number)}">' in task.html_notes
+    assert f'<a href="{issue_url(issue.number)}#community-sync-' in task.html_notes  # signed
     key = case.get("community", "example-university")
     assert task.parent == (h.seeded.communities[key] if key else None)
     assert h.seeded.project in task.projects

@@ -68,6 +68,20 @@ def test_drift_in_asana_is_repaired(harness: Harness) -> None:
     assert_second_run_writes_nothing(h)
 
 
+def test_a_description_edited_in_asana_is_repaired(harness: Harness) -> None:
+    # The description carries a signature so that a run in sync need not render it again
+    # (sync.mirror.notes); an edit in Asana breaks the seal and is repaired as before.
+    h = harness
+    issue = new_issue(h, title="Signed", body="Please **help** us.")
+    reconcile(h)
+    task = only_task(h, issue)
+    assert "#community-sync-" in task.html_notes
+    task.html_notes = task.html_notes.replace("<strong>help</strong>", "<strong>ignore</strong>")
+    reconcile(h)
+    assert "<strong>help</strong>" in only_task(h, issue).html_notes
+    assert_second_run_writes_nothing(h)
+
+
 def test_drift_in_github_is_repaired(harness: Harness) -> None:
     h = harness
     gh = h.world.github

@@ -309,18 +309,17 @@ def complete_field_values(gh: GitHubClient, answers: Iterable[Any], board: Board
 
 
 def _board_items(answer: Any, board: BoardRef) -> Iterable[dict[str, Any]]:
-    """Every ProjectV2Item on the board anywhere in a GraphQL answer (under ``projectItems``)."""
-    if isinstance(answer, list):
-        for value in answer:
-            yield from _board_items(value, board)
-    elif isinstance(answer, dict):
-        for key, value in answer.items():
-            if key != "projectItems":
-                yield from _board_items(value, board)
-                continue
-            for item in (value or {}).get("nodes") or []:
-                if isinstance(item, dict) and _on_board(item, board):
-                    yield item
+    """Every ProjectV2Item on the board of the issues read, their sub-issues' at any depth
+    (a walk of the issue keys only: a reconcile reads 10,000 issues)."""
+    stack = list(answer) if isinstance(answer, list) else [answer]
+    while stack:
+        issue = stack.pop()
+        if not isinstance(issue, dict):
+            continue
+        for item in (issue.get("projectItems") or {}).get("nodes") or []:
+            if isinstance(item, dict) and _on_board(item, board):
+                yield item
+        stack += (issue.get("subIssues") or {}).get("nodes") or []
 
 
 def _children(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -368,6 +367,8 @@ def list_csh_issues(gh: GitHubClient, repo: str, label: str, board: BoardRef | N
 def _graft(
     node: IssueNode, fetched: Mapping[str, list[Mapping[str, Any]]], board: BoardRef | None
 ) -> IssueNode:
+    if not fetched:
+        return node  # every level was in the first answer
     extra = fetched.get(node.node_id)
     children = node.children if extra is None else tuple(parse_issue(k, board) for k in extra)
     return replace(node, children=tuple(_graft(child, fetched, board) for child in children))

@@ -31,7 +31,6 @@ from sync.mirror.model import (
     Removal,
 )
 from sync.mirror.ownership import author_trusted
-from sync.rich_text import markdown_to_html_notes
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,6 @@ def _task(node: IssueNode, parent: ParentRef, rules: Rules, warnings: list[str])
         url=node.url,
         ref=node.ref,
         name=_one_line(node.title),
-        html_notes=markdown_to_html_notes(text, issue_url=node.url, header=header),
         description=text,
         header=tuple(header),
         assignee=_assignee(node, rules.csh.users, warnings),

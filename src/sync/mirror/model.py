@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from sync.domain import (
     LinkCommentRead,
     TaskSnapshot,
 )
+from sync.mirror.notes import notes_key, signed_notes
 
 __all__ = [
     "DROPPING_REASONS",
@@ -63,7 +65,6 @@ class DesiredTask:
     url: str
     ref: str
     name: str
-    html_notes: str
     assignee: str | None  # Asana email or gid
     completed: bool
     parent: ParentRef
@@ -74,6 +75,17 @@ class DesiredTask:
     description: str = ""  # the Markdown the notes were made from (for the plain fallback)
     header: tuple[tuple[str, str], ...] = ()
     old_urls: tuple[str, ...] = ()  # earlier URLs of a transferred issue
+
+    @property
+    def notes_key(self) -> str:
+        """The digest of what the description is made from (see sync.mirror.notes)."""
+        return notes_key(self.description, self.url, self.header)
+
+    @functools.cached_property
+    def html_notes(self) -> str:
+        """The description as Asana rich text, rendered when first asked for: a run in sync
+        compares the task's signature instead (see sync.mirror.notes)."""
+        return signed_notes(self.description, self.url, self.header)
 
     def plain_notes(self) -> str:
         """The description as plain text, for when Asana refuses the rich text."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sync.mirror.compare import html_equivalent, plain_as_rich_text, same_value
 from sync.mirror.model import KEEP, Desired, DesiredTask, FieldMap, ParentRef, TaskSnapshot
+from sync.mirror.notes import still_signed
 from sync.mirror.plan import AddToProject, Change, CreateTask, DeleteTask, MoveTask, UpdateTask
 
 TaskIndex = Mapping[str, list[TaskSnapshot]]  # github_url -> tasks carrying it
@@ -133,6 +134,8 @@ def _date_changes(
 def _same_notes(task: DesiredTask, have: TaskSnapshot) -> bool:
     """Same description, or the plain-text fallback of it: a body Asana refused as rich text
     was sent as plain text, and sending the rich text again would only be refused again."""
+    if still_signed(have.html_notes, task.notes_key):
+        return True  # made from this very body, and unchanged since: no need to render it
     if html_equivalent(have.html_notes, task.html_notes):
         return True
     if not task.description and not task.header:

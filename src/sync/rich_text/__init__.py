@@ -67,10 +67,11 @@ _PLAIN_NOTE = "(shown without formatting: too complex to convert; see the issue 
 
 
 def markdown_to_html_notes(
-    markdown: str, *, issue_url: str, header: Sequence[tuple[str, str]] = ()
+    markdown: str, *, issue_url: str, header: Sequence[tuple[str, str]] = (), fragment: str = ""
 ) -> str:
-    """Render an issue body as Asana ``html_notes``: header, body, then a link to the issue."""
-    return _render(HTML, markdown, issue_url, header)
+    """Render an issue body as Asana ``html_notes``: header, body, then a link to the issue
+    (``fragment``, if any, ends that link's ``href``)."""
+    return _render(HTML, markdown, issue_url, header, fragment)
 
 
 def markdown_to_plain_notes(
@@ -81,14 +82,20 @@ def markdown_to_plain_notes(
 
 
 # _render lives here so that it reads MAX_HTML_CHARS from this module at call time.
-def _render(fmt: Format, markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
+def _render(
+    fmt: Format,
+    markdown: str,
+    issue_url: str,
+    header: Sequence[tuple[str, str]],
+    fragment: str = "",
+) -> str:
     """Header, body (cut to fit MAX_HTML_CHARS), notes and the issue link, in `fmt`."""
     base_url = issue_base_url(issue_url)
     document = parse_markdown(markdown, base_url)
     head = "".join(fmt.write(header_pieces(header, base_url)))
     notes = [fmt.note(_DEEP_NOTE)] if document.too_deep else []
     notes += [fmt.note(_PLAIN_NOTE)] if document.plain else []
-    link = fmt.link(issue_url.strip())
+    link = fmt.link(issue_url.strip(), fragment)
     rendered = fmt.write(document.pieces)
     body = "".join(rendered)
     if document.clipped or len(fmt.wrap(_join(head, body, *notes, link))) > MAX_HTML_CHARS:

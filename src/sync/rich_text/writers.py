@@ -38,11 +38,12 @@ def _html_close(tag: str) -> str:
     return "" if tag == "hr" else f"</{tag}>"
 
 
-def _html_link(url: str) -> str:
+def _html_link(url: str, fragment: str = "") -> str:
     target = link_target(url, "")
     if target is None:
         return _escape(url)
-    return f'<a href="{_escape(target, quote=True)}">{_escape(url)}</a>'
+    href = f"{target}#{fragment}" if fragment else target
+    return f'<a href="{_escape(href, quote=True)}">{_escape(url)}</a>'
 
 
 class _PlainWriter:
@@ -101,7 +102,7 @@ class Format:
     write: Callable[[Iterable[Piece]], list[str]]
     close: Callable[[str], str]  # what closes an element cut short
     note: Callable[[str], str]
-    link: Callable[[str], str]
+    link: Callable[[str, str], str]  # (issue URL, fragment for its href)
     wrap: Callable[[str], str]
 
 
@@ -116,6 +117,6 @@ PLAIN = Format(
     write=lambda pieces: _PlainWriter().write(pieces),
     close=lambda tag: "",
     note=lambda text: text,
-    link=lambda url: _XML_ILLEGAL.sub("", url),
+    link=lambda url, _fragment: _XML_ILLEGAL.sub("", url),
     wrap=lambda text: "\n".join(line.rstrip() for line in text.split("\n")),
 )
