@@ -347,17 +347,36 @@ def test_both_actions_install_the_same_way() -> None:
     assert csh[:4] == office_hours[:4]
     assert [s.get("id") for s in csh[:4]] == ["prepare", "python", None, "install"]
     assert csh[3]["run"].strip() == 'bash "$CS_ROOT/actions/install.sh"'
-    assert csh[2]["with"]["path"] == "~/.cache/community-sync/pip"
-    assert 'lock="$root/actions/requirements.lock"' in csh[0]["run"]  # the cache key's digest
+    assert csh[3]["env"]["CS_DEPS"] == "${{ steps.prepare.outputs.deps }}"
+    # Only the dependency tree is cached, under an exact key: no restore-keys, whose nearest
+    # match would be a tree made from another lock or Python (install.sh would remove it).
+    assert csh[2]["uses"].startswith("actions/cache@")
+    assert csh[2]["with"] == {
+        "path": "${{ steps.prepare.outputs.deps }}",
+        "key": "${{ steps.prepare.outputs.deps-cache-key }}"
+        "-py${{ steps.python.outputs.python-version }}",
+    }
+    # The key's digest covers what install.sh's stamp covers (test_install checks the values).
+    for source in ("install.sh", "install_project.py", "requirements.lock"):
+        assert f'"$root/actions/{source}"' in csh[0]["run"]
+        assert f'"$CS_ROOT/actions/{source}"' in (ROOT / "actions" / "install.sh").read_text()
 
 
 def test_the_install_script_is_isolated_hashed_and_installs_the_project_without_deps() -> None:
     script = (ROOT / "actions" / "install.sh").read_text("utf-8")
     assert 'cd "$CS_HOME"' in script  # never the workspace
     assert '"$PYTHON" -I -m venv' in script and '"$PYTHON" -I -m pip' in script
-    assert '--require-hashes --only-binary :all: -r "$CS_ROOT/actions/requirements.lock"' in script
-    assert 'install --quiet --no-deps --no-build-isolation --no-cache-dir "$CS_ROOT"' in script
-    assert 'cache="${CS_PIP_CACHE:-$HOME/.cache/community-sync/pip}"' in script
+    assert (
+        "--require-hashes --only-binary :all: \\\n"
+        '    --target "$deps" -r "$CS_ROOT/actions/requirements.lock"'
+    ) in script
+    # The project: built and unpacked by the venv's own Python, isolated, by a script that
+    # starts no process and imports no installer, so it cannot fetch anything.
+    assert '"$venv_python" -I "$CS_ROOT/actions/install_project.py" "$CS_ROOT" "$deps"' in script
+    project = (ROOT / "actions" / "install_project.py").read_text("utf-8")
+    assert not re.search(r"^\s*(import|from) (subprocess|pip|runpy|urllib)\b", project, re.M)
+    assert 'deps="${CS_DEPS:-$CS_HOME/deps}"' in script
+    assert 'printf \'%s\\n\' "$stamp" > "$deps/stamp"  # last' in script
 
 
 def test_the_readme_documents_every_input() -> None:
