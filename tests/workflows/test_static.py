@@ -108,9 +108,12 @@ def test_csh_sync_runs_on_every_issue_event_that_can_change_a_task() -> None:
     assert workflow["jobs"]["sync"]["if"] == CSH_IF
 
 
-def test_csh_reconcile_runs_hourly_off_the_hour_and_by_hand_with_dry_run() -> None:
+EVERY_15_MINUTES = "8,23,38,53 * * * *"  # docs/performance.md: what a run in sync costs
+
+
+def test_csh_reconcile_runs_every_15_minutes_off_the_hour_and_by_hand_with_dry_run() -> None:
     on = triggers(load("csh-reconcile.yml"))
-    assert on["schedule"] == [{"cron": "23 * * * *"}]
+    assert on["schedule"] == [{"cron": EVERY_15_MINUTES}]
     assert on["workflow_dispatch"]["inputs"]["dry-run"] == {
         "description": "Read everything, write nothing, print what would change",
         "required": False,
@@ -190,10 +193,50 @@ def test_the_reusable_workflow_is_only_called() -> None:
     assert not any(spec.get("required") for spec in call["secrets"].values())
 
 
+def minutes(field: str) -> set[int]:
+    """The minutes a cron minute field names (lists, ranges and steps)."""
+    found: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        first, _, last = ("0-59" if span == "*" else span).partition("-")
+        found |= set(range(int(first), int(last or (59 if step else first)) + 1, int(step or 1)))
+    return found
+
+
+def test_minutes_reads_the_cron_forms_in_use() -> None:
+    assert minutes("23") == {23}
+    assert minutes("8,23,38,53") == {8, 23, 38, 53}
+    assert minutes("*/15") == {0, 15, 30, 45}
+    assert minutes("5-7") == {5, 6, 7}
+
+
 @pytest.mark.parametrize("path", WORKFLOWS + EXAMPLES, ids=lambda p: p.name)
 def test_schedules_avoid_the_top_of_the_hour(path: Path) -> None:
     for entry in triggers(load_yaml(path)).get("schedule") or []:
-        assert entry["cron"].split()[0] not in ("0", "*", "*/5", "*/10"), entry
+        assert 0 not in minutes(entry["cron"].split()[0]), entry
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / ".github" / "workflows" / "csh-reconcile.yml", *ROOT.glob("examples/**/*.yml")],
+    ids=lambda p: p.name,
+)
+def test_every_shipped_reconcile_runs_every_15_minutes(path: Path) -> None:
+    """The workflows and templates that schedule `reconcile` all do it every 15 minutes."""
+    workflow = load_yaml(path)
+    if "jobs" not in workflow:
+        return  # the example config
+    crons = [entry["cron"] for entry in triggers(workflow).get("schedule") or []]
+    reconciles = [
+        job for job in workflow["jobs"].values()
+        if "reconcile" in str(job.get("with", {}).get("command"))
+        or any(s.get("with", {}).get("command") == "reconcile" for s in job.get("steps", []))
+    ]  # fmt: skip
+    if not reconciles:
+        return
+    assert EVERY_15_MINUTES in crons, path.name
+    for job in reconciles:
+        assert job.get("if") in (None, f"github.event.schedule == '{EVERY_15_MINUTES}'")
 
 
 # -- permissions and concurrency -------------------------------------------------------------
