@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install and start-up time of community-sync, as a new user (or a runner) meets it:
 #   - a fresh virtual environment, `pip install` of this checkout, then `community-sync --help`,
-#     with pip's cache cold (--no-cache-dir) and warm (a second install, as on a runner whose
-#     pip cache was restored), both as a user would (`python -m venv`, `pip install .`) and as
-#     the composite actions do (actions/install.sh: isolated, the hashed lock, then the
-#     project without its dependencies);
+#     as a user would (`python -m venv`, `pip install .`) with pip's cache cold
+#     (--no-cache-dir) and warm (a second install);
+#   - the composite actions' install step (actions/install.sh, run as the step runs it): cold,
+#     with no dependency tree (the first run after the lock, the install scripts or the Python
+#     changed: the hashed lock is installed into a new tree), and warm, with the tree that
+#     actions/cache restores (made by one earlier install; the project is built and installed
+#     afresh from this checkout either way);
 #   - the start-up: `python -X importtime -c "import sync.cli"` and the wall time of
 #     `community-sync --help`, against a bare `python -c pass`.
 # Each figure is the fastest of ROUNDS runs (default 5), with the median in brackets. Prints
@@ -45,19 +48,20 @@ def timed(*argv: str, **extra: str) -> float:
 def install(name: str, *pip_args: str, action: bool = False) -> tuple[float, float, float]:
     """(venv, pip install, first --help) seconds for one fresh environment.
 
-    `action`: the actions' own install script (actions/install.sh: a venv without pip, filled
-    isolated by this Python's pip from the hashed lock, then this checkout); the venv column
-    is then part of the pip column."""
+    `action`: the actions' own install script (actions/install.sh: a venv without pip, the
+    dependency tree, then this checkout), cold (`--no-cache-dir`: no tree) or warm (the tree
+    one earlier install made, as actions/cache restores it); the venv column is then part of
+    the install column."""
     venv = work / name
     subprocess.run(["rm", "-rf", str(venv)], check=True)
     target = str(venv / "bin" / "python")
     if action:
-        cold = work / "cold-cache"
-        subprocess.run(["rm", "-rf", str(cold)], check=True)
+        deps = work / "cold-deps" if "--no-cache-dir" in pip_args else work / "warm-deps"
+        if "--no-cache-dir" in pip_args:
+            subprocess.run(["rm", "-rf", str(deps)], check=True)
         made = 0.0
         pip = timed("bash", str(root / "actions" / "install.sh"), PYTHON=sys.executable,
-                    CS_ROOT=str(root), CS_HOME=str(work / name / "home"),
-                    CS_PIP_CACHE=str(cold if "--no-cache-dir" in pip_args else cache))
+                    CS_ROOT=str(root), CS_HOME=str(work / name / "home"), CS_DEPS=str(deps))
         venv = work / name / "home" / "venv"
     else:
         made = timed(sys.executable, "-m", "venv", str(venv))
@@ -81,10 +85,11 @@ def cell(pair: tuple[float, float], unit: str = "s") -> str:
 scenarios = {
     "`pip install .`, cold cache (`--no-cache-dir`)": (("--no-cache-dir",), False),
     "`pip install .`, warm cache (a second install)": ((), False),
-    "as the actions install it, cold cache": (("--no-cache-dir",), True),
-    "as the actions install it, warm cache (restored on a runner)": ((), True),
+    "the actions' install step, cold (no dependency tree)": (("--no-cache-dir",), True),
+    "the actions' install step, warm (the tree restored by actions/cache)": ((), True),
 }
-install("prime", action=True)  # fill the cache
+install("prime", action=True)  # make the warm tree
+install("prime-user")  # fill pip's cache for the user's warm path
 results = {}
 for label, (args, action) in scenarios.items():
     results[label] = best([install(f"v{i}", *args, action=action) for i in range(rounds)])
@@ -114,7 +119,7 @@ pip_version = subprocess.run([sys.executable, "-m", "pip", "--version"], text=Tr
 print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
       f"pip {pip_version}; the fastest of {rounds} runs (the median in brackets); start-up: "
       f"of {rounds * 3} runs.\n")
-print("| install | venv | pip install | first `community-sync --help` | total |")
+print("| install | venv | pip install / install step | first `community-sync --help` | total |")
 print("|---|---:|---:|---:|---:|")
 for label, (made, pip, helped_once) in results.items():
     total = tuple(a + b + c for a, b, c in zip(made, pip, helped_once, strict=True))

@@ -71,7 +71,7 @@ class Machine:
     ) -> JobResult:
         """Run one job of a workflow file for an event."""
         if payload is None:
-            payload = {"schedule": "23 * * * *"} if event_name == "schedule" else {}
+            payload = {"schedule": "8,23,38,53 * * * *"} if event_name == "schedule" else {}
         return self.runner.run_job(folder / workflow, job, event_name=event_name, payload=payload)
 
     def leaked(self, result: JobResult) -> list[str]:

@@ -312,7 +312,7 @@ def interpolate(text: Any, contexts: Mapping[str, Any]) -> Any:
     if not isinstance(text, str):
         return text
     whole = INTERPOLATION.fullmatch(text.strip())
-    if whole:
+    if whole and "}}" not in whole.group(1):  # not `${{ a }}-${{ b }}`, which is text
         return evaluate(whole.group(1), contexts)
     return INTERPOLATION.sub(lambda m: to_string(evaluate(m.group(1), contexts)), text)
 

@@ -82,6 +82,7 @@ class StepResult:
     outputs: dict[str, str] = field(default_factory=dict)
     children: list[StepResult] = field(default_factory=list)
     note: str = ""
+    given: dict[str, str] = field(default_factory=dict)  # a third-party action's `with:`
 
     def walk(self) -> list[StepResult]:
         """This step and every step of the composite action it ran, in order."""
@@ -284,11 +285,13 @@ class Runner:
         if uses and not (uses.startswith("./") or uses.startswith("$/")):
             if not SHA.match(uses.rpartition("@")[2]):
                 raise HarnessError(f"{uses}: not pinned to a commit")
-            for value in (step.get("with") or {}).values():
-                interpolate(value, contexts)  # not run, but every expression must evaluate
+            given = {  # not run, but every expression must evaluate
+                key: to_string(interpolate(value, contexts))
+                for key, value in (step.get("with") or {}).items()
+            }
             outputs = dict(self.stand_in_outputs.get(uses.partition("@")[0], {}))
             note = "third-party action: not run, its effect is prepared by the test"
-            return StepResult(name, "success", uses=uses, outputs=outputs, note=note)
+            return StepResult(name, "success", uses=uses, outputs=outputs, note=note, given=given)
         env = {**state.env, **_env(step.get("env"), contexts)}
         if uses:
             return self._composite(name, uses, step, contexts, state, github, env)

@@ -63,6 +63,10 @@ def test_interpolation_keeps_the_type_of_a_whole_expression() -> None:
     assert interpolate("${{ inputs.dry-run == true }}", CONTEXTS) is False
     assert interpolate("n=${{ github.event.issue.number }}", CONTEXTS) == "n=7"
     assert interpolate("x-${{ inputs.dry-run }}", CONTEXTS) == "x-false"
+    # Two expressions side by side are text, not one expression from `${{` to the last `}}`.
+    assert interpolate("${{ inputs.dry-run }}-${{ github.event.issue.number }}", CONTEXTS) == (
+        "false-7"
+    )
 
 
 def test_what_is_not_modelled_is_an_error() -> None:

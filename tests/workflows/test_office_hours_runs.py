@@ -216,7 +216,7 @@ def test_the_central_template_reminds_from_its_hourly_schedule(oh_machine: Machi
     assert_ran(m.run("central-workflow.yml", "office-hours", "schedule", DAILY, folder=EXAMPLES))
     assert not m.run("central-workflow.yml", "remind", "schedule", DAILY, folder=EXAMPLES).ran
     sent = len(m.world.slack.messages)
-    hourly = {"schedule": "23 * * * *"}
+    hourly = {"schedule": "41 * * * *"}
     for hour in (17, 18):
         m.at(at(2026, 1, 20, hour, 23))
         result = m.run("central-workflow.yml", "remind", "schedule", hourly, folder=EXAMPLES)

@@ -108,9 +108,12 @@ def test_csh_sync_runs_on_every_issue_event_that_can_change_a_task() -> None:
     assert workflow["jobs"]["sync"]["if"] == CSH_IF
 
 
-def test_csh_reconcile_runs_hourly_off_the_hour_and_by_hand_with_dry_run() -> None:
+EVERY_15_MINUTES = "8,23,38,53 * * * *"  # docs/performance.md: what a run in sync costs
+
+
+def test_csh_reconcile_runs_every_15_minutes_off_the_hour_and_by_hand_with_dry_run() -> None:
     on = triggers(load("csh-reconcile.yml"))
-    assert on["schedule"] == [{"cron": "23 * * * *"}]
+    assert on["schedule"] == [{"cron": EVERY_15_MINUTES}]
     assert on["workflow_dispatch"]["inputs"]["dry-run"] == {
         "description": "Read everything, write nothing, print what would change",
         "required": False,
@@ -190,10 +193,50 @@ def test_the_reusable_workflow_is_only_called() -> None:
     assert not any(spec.get("required") for spec in call["secrets"].values())
 
 
+def minutes(field: str) -> set[int]:
+    """The minutes a cron minute field names (lists, ranges and steps)."""
+    found: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        first, _, last = ("0-59" if span == "*" else span).partition("-")
+        found |= set(range(int(first), int(last or (59 if step else first)) + 1, int(step or 1)))
+    return found
+
+
+def test_minutes_reads_the_cron_forms_in_use() -> None:
+    assert minutes("23") == {23}
+    assert minutes("8,23,38,53") == {8, 23, 38, 53}
+    assert minutes("*/15") == {0, 15, 30, 45}
+    assert minutes("5-7") == {5, 6, 7}
+
+
 @pytest.mark.parametrize("path", WORKFLOWS + EXAMPLES, ids=lambda p: p.name)
 def test_schedules_avoid_the_top_of_the_hour(path: Path) -> None:
     for entry in triggers(load_yaml(path)).get("schedule") or []:
-        assert entry["cron"].split()[0] not in ("0", "*", "*/5", "*/10"), entry
+        assert 0 not in minutes(entry["cron"].split()[0]), entry
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / ".github" / "workflows" / "csh-reconcile.yml", *ROOT.glob("examples/**/*.yml")],
+    ids=lambda p: p.name,
+)
+def test_every_shipped_reconcile_runs_every_15_minutes(path: Path) -> None:
+    """The workflows and templates that schedule `reconcile` all do it every 15 minutes."""
+    workflow = load_yaml(path)
+    if "jobs" not in workflow:
+        return  # the example config
+    crons = [entry["cron"] for entry in triggers(workflow).get("schedule") or []]
+    reconciles = [
+        job for job in workflow["jobs"].values()
+        if "reconcile" in str(job.get("with", {}).get("command"))
+        or any(s.get("with", {}).get("command") == "reconcile" for s in job.get("steps", []))
+    ]  # fmt: skip
+    if not reconciles:
+        return
+    assert EVERY_15_MINUTES in crons, path.name
+    for job in reconciles:
+        assert job.get("if") in (None, f"github.event.schedule == '{EVERY_15_MINUTES}'")
 
 
 # -- permissions and concurrency -------------------------------------------------------------
@@ -347,17 +390,36 @@ def test_both_actions_install_the_same_way() -> None:
     assert csh[:4] == office_hours[:4]
     assert [s.get("id") for s in csh[:4]] == ["prepare", "python", None, "install"]
     assert csh[3]["run"].strip() == 'bash "$CS_ROOT/actions/install.sh"'
-    assert csh[2]["with"]["path"] == "~/.cache/community-sync/pip"
-    assert 'lock="$root/actions/requirements.lock"' in csh[0]["run"]  # the cache key's digest
+    assert csh[3]["env"]["CS_DEPS"] == "${{ steps.prepare.outputs.deps }}"
+    # Only the dependency tree is cached, under an exact key: no restore-keys, whose nearest
+    # match would be a tree made from another lock or Python (install.sh would remove it).
+    assert csh[2]["uses"].startswith("actions/cache@")
+    assert csh[2]["with"] == {
+        "path": "${{ steps.prepare.outputs.deps }}",
+        "key": "${{ steps.prepare.outputs.deps-cache-key }}"
+        "-py${{ steps.python.outputs.python-version }}",
+    }
+    # The key's digest covers what install.sh's stamp covers (test_install checks the values).
+    for source in ("install.sh", "install_project.py", "requirements.lock"):
+        assert f'"$root/actions/{source}"' in csh[0]["run"]
+        assert f'"$CS_ROOT/actions/{source}"' in (ROOT / "actions" / "install.sh").read_text()
 
 
 def test_the_install_script_is_isolated_hashed_and_installs_the_project_without_deps() -> None:
     script = (ROOT / "actions" / "install.sh").read_text("utf-8")
     assert 'cd "$CS_HOME"' in script  # never the workspace
     assert '"$PYTHON" -I -m venv' in script and '"$PYTHON" -I -m pip' in script
-    assert '--require-hashes --only-binary :all: -r "$CS_ROOT/actions/requirements.lock"' in script
-    assert 'install --quiet --no-deps --no-build-isolation --no-cache-dir "$CS_ROOT"' in script
-    assert 'cache="${CS_PIP_CACHE:-$HOME/.cache/community-sync/pip}"' in script
+    assert (
+        "--require-hashes --only-binary :all: \\\n"
+        '    --target "$deps" -r "$CS_ROOT/actions/requirements.lock"'
+    ) in script
+    # The project: built and unpacked by the venv's own Python, isolated, by a script that
+    # starts no process and imports no installer, so it cannot fetch anything.
+    assert '"$venv_python" -I "$CS_ROOT/actions/install_project.py" "$CS_ROOT" "$deps"' in script
+    project = (ROOT / "actions" / "install_project.py").read_text("utf-8")
+    assert not re.search(r"^\s*(import|from) (subprocess|pip|runpy|urllib)\b", project, re.M)
+    assert 'deps="${CS_DEPS:-$CS_HOME/deps}"' in script
+    assert 'printf \'%s\\n\' "$stamp" > "$deps/stamp"  # last' in script
 
 
 def test_the_readme_documents_every_input() -> None:
