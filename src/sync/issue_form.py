@@ -7,6 +7,7 @@ GitHub writes a form's answers into the body as ``### <label>`` followed by the 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ def form_request_text(body: str) -> str:
     return "\n\n".join(part for part in (preamble, request, *others) if part)
 
 
-def _by_folded_label(sections: list[_Section]) -> dict[str, str | None]:
+def _by_folded_label(sections: tuple[_Section, ...]) -> dict[str, str | None]:
     """Answers by case-folded label, the first of equal labels winning (as in parse_issue_form)."""
     answers: dict[str, str | None] = {}
     for section in sections:
@@ -68,7 +69,8 @@ def _by_folded_label(sections: list[_Section]) -> dict[str, str | None]:
     return answers
 
 
-def _sections(body: str) -> tuple[str, list[_Section]]:
+@functools.lru_cache(maxsize=16)  # a run asks three times in a row per issue
+def _sections(body: str) -> tuple[str, tuple[_Section, ...]]:
     """Split a body into the text before the first ``###`` line and its sections."""
     preamble: list[str] = []
     sections: list[tuple[str, list[str]]] = []
@@ -80,7 +82,7 @@ def _sections(body: str) -> tuple[str, list[_Section]]:
             sections.append((match["label"], []))
         else:
             (sections[-1][1] if sections else preamble).append(line)
-    parsed = [_Section(label, _answer(lines)) for label, lines in sections]
+    parsed = tuple(_Section(label, _answer(lines)) for label, lines in sections)
     return "\n".join(preamble).strip(), parsed
 
 

@@ -21,7 +21,6 @@ import re
 from collections.abc import Sequence
 
 from sync.mirror.compare import SIGNATURE, canonical_html
-from sync.rich_text import markdown_to_html_notes
 
 # Bump when the rendering of a given body changes, so that every description is made again.
 RENDERER_VERSION = "1"
@@ -35,6 +34,8 @@ def notes_key(markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) 
 
 def signed_notes(markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
     """The description for an issue, its issue link carrying the signature."""
+    from sync.rich_text import markdown_to_html_notes  # markdown-it: only when rendering
+
     key = notes_key(markdown, issue_url, header)
     draft = markdown_to_html_notes(
         markdown, issue_url=issue_url, header=header, fragment=f"community-sync-{key}-{'0' * 16}"
