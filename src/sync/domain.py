@@ -3,6 +3,7 @@ mirror writes. Plain data, no I/O; gateways and features import it, it imports n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,10 +95,16 @@ class IssueNode:
 
     def has_label(self, name: str) -> bool:
         """Label test, case-insensitive like GitHub."""
-        return any(label.lower() == name.lower() for label in self.labels)
+        return name.lower() in self._folded_labels
+
+    @functools.cached_property
+    def _folded_labels(self) -> frozenset[str]:
+        return frozenset(label.lower() for label in self.labels)
 
     def walk(self) -> list[IssueNode]:
         """This issue and every descendant, parents before children."""
+        if not self.children:
+            return [self]
         found: list[IssueNode] = []
         stack = [self]
         while stack:
