@@ -2,7 +2,9 @@
 
 For each N, N labeled issues (with board hours) are seeded, a first reconcile backfills Asana
 (every task created), then a second reconcile runs in its own process on the in-sync world:
-that is the hourly cost. Run: python bench/reconcile.py [N ...] (default 300 1000 10000).
+that is the scheduled run's cost. Run: python bench/reconcile.py [--form-bodies] [N ...]
+(default 300 1000 10000; --form-bodies gives every issue a body like a CSH issue form's, with
+headings, a link, a task list and code, instead of one line).
 
 Requests and writes are counted by the emulator (exact and repeatable); wall time, CPU time
 (the reconcile process's own user + system seconds, apart from the emulator's, which runs in
@@ -45,7 +47,26 @@ class Row:
         return str(2 * math.ceil(self.n / 100) + 10) if self.phase == "in sync" else ""
 
 
-def seed(world: World, n: int) -> None:
+# What a CSH issue form's body looks like (--form-bodies): headings, a link, a list, code.
+FORM_BODY = """### Community
+
+Example University
+
+### What do you need help with?
+
+Request {i}: our hub's **user profiles** stopped loading after the upgrade. See
+[the docs](https://docs.example.org/profiles) and #12.
+
+- [ ] check the image
+- [ ] bump the chart
+
+```
+kubectl get pods -n prod
+```
+"""
+
+
+def seed(world: World, n: int, form_bodies: bool = False) -> None:
     """N CSH issues for Example University, each on the board with hours."""
     gh = world.github
     board = gh.project("example-org", 57)
@@ -53,7 +74,7 @@ def seed(world: World, n: int) -> None:
         issue = gh.create_issue(
             REPO,
             f"Request {i}",
-            f"Body of request {i}",
+            FORM_BODY.format(i=i) if form_bodies else f"Body of request {i}",
             labels=["CSH", "community:example-university"],
         )
         gh.set_item_value(board, gh.add_project_item(board, issue), "Hours spent", i % 7)
@@ -79,13 +100,13 @@ def in_sync(world: World, config: Path, n: int) -> Row:
     return Row(n, "in sync", requests, writes, seconds, peak_mb, cpu)
 
 
-def measure(n: int) -> list[Row]:
+def measure(n: int, form_bodies: bool = False) -> list[Row]:
     """Backfill then an in-sync run for N issues."""
     with World() as world, tempfile.TemporaryDirectory() as tmp:
         seeded = seed_csh(world)
         config = Path(tmp) / "community-sync.yml"
         config.write_text(seeded.config_yaml(rate_limit=100_000), encoding="utf-8")
-        seed(world, n)
+        seed(world, n, form_bodies)
         return [backfill(world, config, n), in_sync(world, config, n)]
 
 
@@ -108,10 +129,11 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str]) -> int:
     """Measure each N and print the table."""
-    sizes = [int(a) for a in argv] or [300, 1000, 10000]
+    form_bodies = "--form-bodies" in argv
+    sizes = [int(a) for a in argv if a != "--form-bodies"] or [300, 1000, 10000]
     rows: list[Row] = []
     for n in sizes:
-        rows += measure(n)
+        rows += measure(n, form_bodies)
         print(f"measured N={n}", file=sys.stderr)
     print(table(rows))
     return 0
