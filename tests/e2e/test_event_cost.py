@@ -138,12 +138,7 @@ def test_a_sub_issue_mirrored_before_under_another_community_is_not_duplicated(
     h.event("labeled", child.number, label="CSH")
     first = only_task(h, child)
     gh.delete_comment(link_comment_id(h, child))  # nothing left to point at its task
-    parent = new_issue(h, title="Umbrella")
-    gh.add_sub_issue(REPO, parent.number, REPO, child.number)
-    result = h.event("labeled", parent.number, label="CSH")
-    assert result.code == 0, result.stderr
-    assert only_task(h, child).gid == first.gid
-    assert only_task(h, child).parent == only_task(h, parent).gid
+    adopt(h, new_issue(h, title="Umbrella"), child, first.gid)
 
 
 def test_a_sub_issue_moved_between_parents_is_not_duplicated(harness: Harness) -> None:
@@ -155,9 +150,14 @@ def test_a_sub_issue_moved_between_parents_is_not_duplicated(harness: Harness) -
     h.event("labeled", old_parent.number, label="CSH")
     first = only_task(h, child)
     gh.remove_sub_issue(REPO, old_parent.number, REPO, child.number)
-    new_parent = new_issue(h, title="New umbrella")
-    gh.add_sub_issue(REPO, new_parent.number, REPO, child.number)
-    result = h.event("labeled", new_parent.number, label="CSH")
+    adopt(h, new_issue(h, title="New umbrella"), child, first.gid)
+
+
+def adopt(h: Harness, parent: Issue, child: Issue, task_gid: str) -> None:
+    """Make child a sub-issue of parent and label parent: child keeps its task, moved under
+    parent's."""
+    h.world.github.add_sub_issue(REPO, parent.number, REPO, child.number)
+    result = h.event("labeled", parent.number, label="CSH")
     assert result.code == 0, result.stderr
-    assert only_task(h, child).gid == first.gid
-    assert only_task(h, child).parent == only_task(h, new_parent).gid
+    assert only_task(h, child).gid == task_gid
+    assert only_task(h, child).parent == only_task(h, parent).gid
