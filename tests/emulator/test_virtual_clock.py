@@ -55,3 +55,15 @@ def test_a_working_participant_holds_time_back() -> None:
 
 def test_the_worker_thread_is_a_participant() -> None:
     assert WORKER_NAME in PARTICIPANTS
+
+
+def test_a_participant_joining_another_counts_as_waiting() -> None:
+    clock = VirtualClock()
+
+    def worker() -> None:
+        clock.sleep(45.0)
+
+    thread = threading.Thread(target=worker, name=WORKER_NAME)
+    thread.start()
+    thread.join()  # the main thread waits for the worker, so the worker's wait is skipped
+    assert 45.0 <= clock.monotonic() < 46.0

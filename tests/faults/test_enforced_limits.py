@@ -65,7 +65,9 @@ def test_an_unpaced_backfill_runs_into_the_limit_and_waits_only_what_asana_says(
     h.world.server.limits = limits
     policy = RetryPolicy(monotonic=clock.monotonic, sleep=clock.sleep, jitter=lambda: 1.0)
 
-    result = h.cli("-q", "reconcile", policy=policy)
+    # Writes spaced by a millisecond (the default is GitHub's one second, in real time): the
+    # run paces its link comments within GitHub's content limits.
+    result = h.cli("-q", "reconcile", policy=policy, COMMUNITY_SYNC_WRITE_INTERVAL="0.001")
 
     assert_clean_exit(result.code, result.stdout, result.stderr)
     assert result.code == 0, result.stderr

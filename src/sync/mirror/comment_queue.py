@@ -53,6 +53,8 @@ class ContentPacer:
 
     def delay(self) -> float:
         """Seconds until one more request fits (0.0 when it fits now)."""
+        if not self._limits:
+            return 0.0
         now = self._monotonic()
         longest = max(seconds for seconds, _ in self._limits)
         while self._sent and now - self._sent[0] >= longest:

@@ -19,7 +19,7 @@ from sync.errors import ApiFailure
 from sync.github import issues as gh_issues
 from sync.github.issues import IssueRead
 from sync.mirror.apply import Applied, Applier, gids_from
-from sync.mirror.comment_queue import CommentSide, ContentPacer
+from sync.mirror.comment_queue import CONTENT_LIMITS, CommentSide, ContentPacer
 from sync.mirror.desired import desired_for_tree
 from sync.mirror.link_comment import comment_missing
 from sync.mirror.model import Ancestor, Desired, DesiredTask, IssueNode, Removal
@@ -298,7 +298,8 @@ class Reconciler:
             budget=Budget(self.budget.deadline, clock),  # its own longest write
             progress=progress,
             sleep=applier.github.policy.sleep,
-            pacer=ContentPacer(clock),
+            # No write spacing asked for (COMMUNITY_SYNC_WRITE_INTERVAL=0): no pacing either.
+            pacer=ContentPacer(clock, CONTENT_LIMITS if applier.github.write_interval else ()),
         )
 
     def _apply_in_time(
