@@ -53,6 +53,7 @@ class TimedLimits(RateLimits):
     last_comment: float = 0.0
     first_write: float | None = None  # the first Asana write: listings after it are checks
     checks: int = 0  # project listing pages after the first Asana write
+    listings: int = 0  # the listings they belong to (one per check)
 
     def check(self, service: str, request: Request) -> Response | None:
         """As RateLimits, and note when an Asana request or a link comment went through."""
@@ -64,7 +65,9 @@ class TimedLimits(RateLimits):
             if request.method != "GET" and self.first_write is None:
                 self.first_write = self.last_asana
             listing = request.method == "GET" and LISTING.fullmatch(request.path) is not None
-            self.checks += int(listing and self.first_write is not None)
+            if listing and self.first_write is not None:
+                self.checks += 1
+                self.listings += request.arg("offset") is None  # a listing's first page
         elif request.method == "POST" and request.path.endswith("/comments"):
             self.last_comment = self.clock()
         return refusal
@@ -81,6 +84,7 @@ class Limited:
     refused: int
     comments: int
     checks: int  # project listing pages that verified creates
+    listings: int  # the checks (a listing of one or more pages each)
     seconds: float  # virtual wall time of the whole run
     asana_seconds: float  # virtual time from the start to the last Asana request
     comment_seconds: float  # virtual time from the start to the last link comment
@@ -129,6 +133,7 @@ def backfill(issues: int, rate: int) -> Limited:
             refused=limits.refused,
             comments=sum(r.path.endswith("/comments") and r.is_write for r in answered),
             checks=limits.checks,
+            listings=limits.listings,
             seconds=seconds,
             asana_seconds=limits.last_asana - started,
             comment_seconds=limits.last_comment - started,
@@ -138,14 +143,15 @@ def backfill(issues: int, rate: int) -> Limited:
 def table(rows: list[Limited]) -> str:
     """The results as a Markdown table."""
     lines = [
-        "| issues | Asana limit | Asana requests (writes) | checks | refused | link comments | "
-        "Asana done | floor | Asana ratio | comments done | run floor | wall time | run ratio |",
+        "| issues | Asana limit | Asana requests (writes) | checks (pages) | refused | "
+        "link comments | Asana done | floor | Asana ratio | comments done | run floor | "
+        "wall time | run ratio |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.issues:,} | {r.rate:,}/min | {r.asana_requests:,} ({r.asana_writes:,}) | "
-            f"{r.checks} | {r.refused} | {r.comments} | {r.asana_seconds:.0f} s | "
+            f"{r.listings} ({r.checks}) | {r.refused} | {r.comments} | {r.asana_seconds:.0f} s | "
             f"{r.floor:.0f} s | {r.asana_seconds / r.floor:.2f} | {r.comment_seconds:.0f} s | "
             f"{r.run_floor:.0f} s | {r.seconds:.0f} s | {r.seconds / r.run_floor:.2f} |"
         )
