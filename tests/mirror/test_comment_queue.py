@@ -92,9 +92,11 @@ def side(
 ) -> CommentSide:
     clock = FakeClock(now=0.0)
     budget = kwargs.pop("budget", Budget(None, clock.monotonic))
+    known = kwargs.pop("known", 0)  # tasks the project had already
+    gids = {URL.format(n): str(n) for n in range(created)}
     return CommentSide(
         cast(Applier, applier),
-        Applied(task_gids={URL.format(n): str(n) for n in range(created)}),
+        Applied(task_gids=gids | {f"{URL.format(n)}#old": str(n) for n in range(known)}),
         comments,
         {URL.format(n) for n in range(created)},
         budget=budget,
@@ -120,9 +122,33 @@ def test_each_link_comment_waits_for_its_create_to_be_verified_in_batches() -> N
         [URL.format(999), str(reopen), *map(URL.format, range(100))]
     )
     assert sum(map(len, applier.batches)) == 300  # every create verified once
-    # At least 25 commented creates a check (or all that are left), plus one for the rest.
+    # At least 25 commented creates a check, plus one for the rest.
     assert len(applier.batches) <= 100 // 25 + 1
+    assert all(len(batch) >= 25 for batch in applier.batches[:-1])
     assert comments_side.progress.done == 102
+
+
+def test_a_few_comments_cost_the_one_check_after_the_creates() -> None:
+    applier = FakeApplier()
+    comments_side = side(applier, [comment(n) for n in range(3)], created=10)
+    for n in range(10):
+        comments_side.after(create(n))
+    assert applier.batches == []
+    comments_side.finish()
+    assert len(applier.batches) == 1 and sorted(applier.posted) == sorted(
+        URL.format(n) for n in range(3)
+    )
+
+
+def test_a_large_project_verifies_in_larger_batches() -> None:
+    applier = FakeApplier()
+    # 6,000 tasks: 60 pages a check, so a check before the last must release 120 comments.
+    comments_side = side(applier, [comment(n) for n in range(100)], created=100, known=5_900)
+    for n in range(100):
+        comments_side.after(create(n))
+    comments_side.finish()
+    assert len(applier.batches) == 1
+    assert applier.early == [] and len(applier.posted) == 100
 
 
 def test_a_comment_whose_task_lost_the_race_is_handed_to_the_applier_after_verification() -> None:

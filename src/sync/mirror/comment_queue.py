@@ -9,8 +9,9 @@ the Asana writes run:
   Verifying lists the project, so it is batched, and it runs on the thread that writes to
   Asana, between two of its changes (nothing else writes to Asana meanwhile, so no subtask is
   created under a task that is being removed): whenever the comment side has run dry and at
-  least VERIFY_BATCH of the creates it waits for (or all that are left) are done, one check
-  covers every create not yet verified. One last check after the Asana writes covers the rest.
+  least VERIFY_BATCH of the creates it waits for are done (two per page of the listing in a
+  large project), one check covers every create not yet verified. One last check after the
+  Asana writes covers the rest, as before: a run with fewer comments makes that one only.
 - The worker waits before a write that would pass GitHub's content limits (80 a minute, 500 an
   hour, as counted in this run), so GitHub need not refuse one; a refusal anyway (another run
   on the same token) is retried as every call is.
@@ -23,11 +24,13 @@ The worker thread lives only while comments are ready, so an idle comment side h
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sync.asana.client import PAGE_SIZE
 from sync.mirror.apply import Applied, Applier
 from sync.mirror.plan import Change, CreateTask, LinkComment, ReopenIssue
 from sync.progress import Budget, Progress
@@ -35,7 +38,7 @@ from sync.retry import OutOfTime
 
 # GitHub's secondary limits on content creation: (window in seconds, requests in it).
 CONTENT_LIMITS = ((60.0, 80), (3600.0, 500))
-VERIFY_BATCH = 25  # creates verified at once, at least: each check lists the whole project
+VERIFY_BATCH = 25  # comments a check releases at least (but the last): it lists the project
 WORKER_NAME = "link-comments"  # the worker thread's name (the benchmark's clock looks for it)
 
 
@@ -116,8 +119,7 @@ class CommentSide:
             dry = not self._ready
         if dry and self._waiting:
             due = {c.desired.url for c in self._unverified}
-            ready = sum(1 for c in self._waiting if _url(c) in due)
-            if ready and ready >= min(self.verify_batch, len(self._waiting)):
+            if sum(1 for c in self._waiting if _url(c) in due) >= self._batch():
                 self._verify()
 
     def finish(self) -> None:
@@ -132,6 +134,12 @@ class CommentSide:
         """Stop the worker after the write under way (the Asana side failed)."""
         self._halt.set()
         self._join()
+
+    def _batch(self) -> int:
+        """How many comments a check before the last must release at least: each check lists
+        the whole project, so a larger project needs larger batches (two comments a page)."""
+        pages = math.ceil(len(self.applied.task_gids) / PAGE_SIZE)
+        return max(self.verify_batch, 2 * pages)
 
     # -- between the two -----------------------------------------------------------------------
     def _verify(self) -> None:
