@@ -4,7 +4,8 @@ only after its create was verified (in batches), and a failure on either side st
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import pytest
@@ -103,6 +104,7 @@ def side(
         progress=Progress(len(comments), "applying changes", lambda _line: None),
         sleep=clock.sleep,
         pacer=ContentPacer(clock.monotonic),
+        asana_changes=kwargs.pop("asana_changes", created),
         **kwargs,
     )
 
@@ -122,10 +124,36 @@ def test_each_link_comment_waits_for_its_create_to_be_verified_in_batches() -> N
         [URL.format(999), str(reopen), *map(URL.format, range(100))]
     )
     assert sum(map(len, applier.batches)) == 300  # every create verified once
-    # At least 25 commented creates a check, plus one for the rest.
-    assert len(applier.batches) <= 100 // 25 + 1
-    assert all(len(batch) >= 25 for batch in applier.batches[:-1])
+    # At least 25 commented creates a check (or the last of them, with 25 or more creates
+    # still to come), plus one for the rest.
+    assert len(applier.batches) <= 100 // 25 + 2
     assert comments_side.progress.done == 102
+
+
+def test_the_last_comments_are_checked_early_when_much_asana_work_is_left() -> None:
+    applier = FakeApplier()
+    comments_side = side(applier, [comment(n) for n in range(30)], created=300)
+    for n in range(25):
+        comments_side.after(create(n))
+    assert applier.batches == [[URL.format(n) for n in range(25)]]  # the first batch
+    wait_for(lambda: len(applier.posted) == 25)  # the comment side runs dry
+    for n in range(25, 30):
+        comments_side.after(create(n))
+    assert applier.batches[1:] == [[URL.format(n) for n in range(25, 30)]]  # the last five
+    for n in range(30, 300):
+        comments_side.after(create(n))
+    assert len(applier.batches) == 2  # no comment waits: no check until the end
+    comments_side.finish()
+    assert len(applier.batches) == 3 and len(applier.batches[2]) == 270
+    assert applier.early == [] and len(applier.posted) == 30
+
+
+def wait_for(condition: Callable[[], bool]) -> None:
+    """Wait (up to 10 s) until the worker thread has made ``condition`` true."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the worker did not get there"
+        time.sleep(0.001)
 
 
 def test_a_few_comments_cost_the_one_check_after_the_creates() -> None:

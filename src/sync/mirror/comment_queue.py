@@ -9,9 +9,10 @@ the Asana writes run:
   Verifying lists the project, so it is batched, and it runs on the thread that writes to
   Asana, between two of its changes (nothing else writes to Asana meanwhile, so no subtask is
   created under a task that is being removed): whenever the comment side has run dry and at
-  least VERIFY_BATCH of the creates it waits for are done (two per page of the listing in a
-  large project), one check covers every create not yet verified. One last check after the
-  Asana writes covers the rest, as before: a run with fewer comments makes that one only.
+  least VERIFY_BATCH of the creates it waits for are done (or all of them, with at least as
+  many Asana changes still to come; two per page of the listing in a large project), one
+  check covers every create not yet verified. One last check after the Asana writes covers
+  the rest, as before: a short run makes that one only.
 - The worker waits before a write that would pass GitHub's content limits (80 a minute, 500 an
   hour, as counted in this run), so GitHub need not refuse one; a refusal anyway (another run
   on the same token) is retried as every call is.
@@ -90,11 +91,13 @@ class CommentSide:
     progress: Progress
     sleep: Callable[[float], None]
     pacer: ContentPacer
+    asana_changes: int = 0  # the Asana thread's changes in all
     verify_batch: int = VERIFY_BATCH
     checks: int = 0  # project listings made to verify creates
     out_of_time: bool = False
     _error: BaseException | None = None
     _raised: bool = False
+    _asana_done: int = 0
     _ready: deque[Change] = field(default_factory=deque)
     _waiting: list[Change] = field(default_factory=list)  # until their task is verified
     _unverified: list[CreateTask] = field(default_factory=list)
@@ -117,9 +120,13 @@ class CommentSide:
             self._unverified.append(change)
         with self._lock:
             dry = not self._ready
+        self._asana_done += 1
         if dry and self._waiting:
             due = {c.desired.url for c in self._unverified}
-            if sum(1 for c in self._waiting if _url(c) in due) >= self._batch():
+            ready = sum(1 for c in self._waiting if _url(c) in due)
+            batch, left = self._batch(), self.asana_changes - self._asana_done
+            # The last comments go out early too when much Asana work is left after them.
+            if ready >= batch or (ready == len(self._waiting) and left >= batch):
                 self._verify()
 
     def finish(self) -> None:
@@ -136,8 +143,9 @@ class CommentSide:
         self._join()
 
     def _batch(self) -> int:
-        """How many comments a check before the last must release at least: each check lists
-        the whole project, so a larger project needs larger batches (two comments a page)."""
+        """How many comments a check before the last must release at least (or Asana changes
+        must be left after it): each check lists the whole project, so a larger project
+        needs larger batches (two a page)."""
         pages = math.ceil(len(self.applied.task_gids) / PAGE_SIZE)
         return max(self.verify_batch, 2 * pages)
 

@@ -300,6 +300,7 @@ class Reconciler:
             sleep=applier.github.policy.sleep,
             # No write spacing asked for (COMMUNITY_SYNC_WRITE_INTERVAL=0): no pacing either.
             pacer=ContentPacer(clock, CONTENT_LIMITS if applier.github.write_interval else ()),
+            asana_changes=len(plan.changes) - len(github),
         )
 
     def _apply_in_time(
