@@ -93,11 +93,11 @@ class CommentSide:
     pacer: ContentPacer
     asana_changes: int = 0  # the Asana thread's changes in all
     verify_batch: int = VERIFY_BATCH
-    checks: int = 0  # project listings made to verify creates
     out_of_time: bool = False
     _error: BaseException | None = None
     _raised: bool = False
     _asana_done: int = 0
+    _due: int = 0  # comments waiting whose creates are done (not yet verified)
     _ready: deque[Change] = field(default_factory=deque)
     _waiting: list[Change] = field(default_factory=list)  # until their task is verified
     _unverified: list[CreateTask] = field(default_factory=list)
@@ -116,17 +116,16 @@ class CommentSide:
         """Note an Asana change done; verify a batch of creates when the comments ran dry.
         Raises the worker's failure, so the Asana writes stop too."""
         self._raise_failure()
+        self._asana_done += 1
         if isinstance(change, CreateTask):
             self._unverified.append(change)
+            self._due += sum(1 for c in self._waiting if _url(c) == change.desired.url)
         with self._lock:
             dry = not self._ready
-        self._asana_done += 1
-        if dry and self._waiting:
-            due = {c.desired.url for c in self._unverified}
-            ready = sum(1 for c in self._waiting if _url(c) in due)
+        if dry and self._due:
             batch, left = self._batch(), self.asana_changes - self._asana_done
             # The last comments go out early too when much Asana work is left after them.
-            if ready >= batch or (ready == len(self._waiting) and left >= batch):
+            if self._due >= batch or (self._due == len(self._waiting) and left >= batch):
                 self._verify()
 
     def finish(self) -> None:
@@ -154,9 +153,7 @@ class CommentSide:
         """One check over the creates done and not yet verified; release their comments."""
         if not self._unverified:
             return
-        batch, self._unverified = self._unverified, []
-        if any(self.applied.task_gids.get(c.desired.url) for c in batch):
-            self.checks += 1
+        batch, self._unverified, self._due = self._unverified, [], 0
         self.applier.settle_creates(batch, self.applied)
         done = {c.desired.url for c in batch}
         self._release([c for c in self._waiting if _url(c) in done])
