@@ -95,7 +95,6 @@ class CommentSide:
     verify_batch: int = VERIFY_BATCH
     out_of_time: bool = False
     _error: BaseException | None = None
-    _raised: bool = False
     _asana_done: int = 0
     _due: int = 0  # comments waiting whose creates are done (not yet verified)
     _ready: deque[Change] = field(default_factory=deque)
@@ -172,9 +171,11 @@ class CommentSide:
             thread.join()
 
     def _raise_failure(self) -> None:
-        if self._error is not None and not self._raised:
-            self._raised = True
-            raise self._error
+        # Taken, not kept: raised once, and no cycle (failure -> traceback -> self -> failure)
+        # keeps the clients alive until the interpreter exits.
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
     # -- the worker ----------------------------------------------------------------------------
     def _drain(self) -> None:
@@ -185,15 +186,15 @@ class CommentSide:
                     self._worker = None
                     return
                 change = self._ready.popleft()
+            failed = False
             try:
                 posted = self._post(change)
             except OutOfTime:
                 posted = False  # a retry did not fit in the budget: the next run posts it
             except BaseException as failure:  # raised again on the Asana thread
-                self._error = failure
-                posted = False
+                self._error, posted, failed = failure, False, True
             if not posted:
-                self.out_of_time = self._error is None
+                self.out_of_time = not failed
                 with self._lock:
                     self._halt.set()
                     self._worker = None
