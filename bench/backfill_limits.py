@@ -7,11 +7,16 @@ waits what ``Retry-After`` says. Waiting costs no wall time here: the program's 
 and the emulator share a virtual clock (real elapsed time plus every wait), so a 3,000-issue
 backfill at 150 requests a minute is measured in seconds.
 
-Reported: Asana requests and writes, link comments, when the last Asana request went out
-("Asana done"), the floor (Asana requests / allowed rate: the least time the limit permits)
-and the ratios of both times to it. An Asana ratio <= 1.11 means the Asana writes ran at >= 90%
-of the rate Asana allows; the whole run also waits for GitHub's content limit (80 link comments
-a minute), which follows the Asana writes.
+Reported: Asana requests and writes, link comments, the project listings made after the first
+write (the checks that verify creates before their link comments name them), when the last
+Asana request and the last link comment went out, and the whole run's wall time. Floors: Asana
+requests / allowed rate; for the comments, GitHub's 80 a minute (the 81st cannot go out before
+the first has been a minute in the window); the run's floor is the larger. An Asana ratio <=
+1.11 means the Asana writes ran at >= 90% of the rate Asana allows; a run ratio near 1 means
+the link comments went out alongside the Asana writes, not after them.
+
+The program's two sides (Asana writes here, link comments on a worker thread) wait side by
+side: the shared clock (sync.emulator.virtual_clock) skips a wait only when both wait.
 
 Run: python bench/backfill_limits.py [--issues 300 3000] [--rates 150 1500]
 """
@@ -23,7 +28,6 @@ import io
 import re
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,37 +37,39 @@ from sync.actions_runtime import Runtime
 from sync.cli import run
 from sync.emulator import World
 from sync.emulator.core import Request, Response
+from sync.emulator.rate_limits import GITHUB_CONTENT_LIMITS as GITHUB_LIMITS
 from sync.emulator.rate_limits import RateLimits
 from sync.emulator.seed import REPO, seed_csh
+from sync.emulator.virtual_clock import VirtualClock
 from sync.retry import RetryPolicy
 
-
-class VirtualClock:
-    """Real elapsed time plus every wait, which costs nothing."""
-
-    def __init__(self) -> None:
-        self._started = time.monotonic()
-        self.waited = 0.0
-
-    def monotonic(self) -> float:
-        """Seconds since the start, waits included."""
-        return time.monotonic() - self._started + self.waited
-
-    def sleep(self, seconds: float) -> None:
-        """Count the wait without sleeping."""
-        self.waited += seconds
+LISTING = re.compile(r"/projects/\d+/tasks")  # a page of the project's task list
 
 
 class TimedLimits(RateLimits):
-    """The emulator's limits, noting the virtual time of the last Asana request answered."""
+    """The emulator's limits, noting the virtual time of each request they let through."""
 
     last_asana: float = 0.0
+    last_comment: float = 0.0
+    first_write: float | None = None  # the first Asana write: listings after it are checks
+    checks: int = 0  # project listing pages after the first Asana write
+    listings: int = 0  # the listings they belong to (one per check)
 
     def check(self, service: str, request: Request) -> Response | None:
-        """As RateLimits, and note when an Asana request went through."""
+        """As RateLimits, and note when an Asana request or a link comment went through."""
         refusal = super().check(service, request)
-        if service == "asana" and refusal is None:
+        if refusal is not None:
+            return refusal
+        if service == "asana":
             self.last_asana = self.clock()
+            if request.method != "GET" and self.first_write is None:
+                self.first_write = self.last_asana
+            listing = request.method == "GET" and LISTING.fullmatch(request.path) is not None
+            if listing and self.first_write is not None:
+                self.checks += 1
+                self.listings += request.arg("offset") is None  # a listing's first page
+        elif request.method == "POST" and request.path.endswith("/comments"):
+            self.last_comment = self.clock()
         return refusal
 
 
@@ -77,13 +83,22 @@ class Limited:
     asana_writes: int
     refused: int
     comments: int
+    checks: int  # project listing pages that verified creates
+    listings: int  # the checks (a listing of one or more pages each)
     seconds: float  # virtual wall time of the whole run
     asana_seconds: float  # virtual time from the start to the last Asana request
+    comment_seconds: float  # virtual time from the start to the last link comment
 
     @property
     def floor(self) -> float:
         """The least time Asana's limit allows for these requests, in seconds."""
         return self.asana_requests / self.rate * 60
+
+    @property
+    def run_floor(self) -> float:
+        """The least time both limits allow: GitHub's 80 comments a minute, Asana's rate."""
+        seconds, count = GITHUB_LIMITS[0]
+        return max(self.floor, (self.comments - 1) // count * seconds)
 
 
 def backfill(issues: int, rate: int) -> Limited:
@@ -98,7 +113,9 @@ def backfill(issues: int, rate: int) -> Limited:
         limits = TimedLimits(asana_per_minute=rate, github_content=True, clock=clock.monotonic)
         world.server.limits = limits
         world.server.reset_log()
-        env = {**world.env(), "GITHUB_REPOSITORY": REPO, "COMMUNITY_SYNC_WRITE_INTERVAL": "0"}
+        # GitHub writes spaced by 1 ms (real time; the default is 1 s): the link comments are
+        # paced within GitHub's content limits on the virtual clock.
+        env = {**world.env(), "GITHUB_REPOSITORY": REPO, "COMMUNITY_SYNC_WRITE_INTERVAL": "0.001"}
         runtime = Runtime(env=env, stdout=io.StringIO(), stderr=io.StringIO())
         policy = RetryPolicy(monotonic=clock.monotonic, sleep=clock.sleep, jitter=lambda: 1.0)
         started = clock.monotonic()
@@ -115,23 +132,28 @@ def backfill(issues: int, rate: int) -> Limited:
             asana_writes=sum(r.is_write for r in asana),
             refused=limits.refused,
             comments=sum(r.path.endswith("/comments") and r.is_write for r in answered),
+            checks=limits.checks,
+            listings=limits.listings,
             seconds=seconds,
             asana_seconds=limits.last_asana - started,
+            comment_seconds=limits.last_comment - started,
         )
 
 
 def table(rows: list[Limited]) -> str:
     """The results as a Markdown table."""
     lines = [
-        "| issues | Asana limit | Asana requests (writes) | refused | link comments | "
-        "Asana done | floor | Asana ratio | wall time | ratio |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| issues | Asana limit | Asana requests (writes) | checks (pages) | refused | "
+        "link comments | Asana done | floor | Asana ratio | comments done | run floor | "
+        "wall time | run ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.issues:,} | {r.rate:,}/min | {r.asana_requests:,} ({r.asana_writes:,}) | "
-            f"{r.refused} | {r.comments} | {r.asana_seconds:.0f} s | {r.floor:.0f} s | "
-            f"{r.asana_seconds / r.floor:.2f} | {r.seconds:.0f} s | {r.seconds / r.floor:.2f} |"
+            f"{r.listings} ({r.checks}) | {r.refused} | {r.comments} | {r.asana_seconds:.0f} s | "
+            f"{r.floor:.0f} s | {r.asana_seconds / r.floor:.2f} | {r.comment_seconds:.0f} s | "
+            f"{r.run_floor:.0f} s | {r.seconds:.0f} s | {r.seconds / r.run_floor:.2f} |"
         )
     return "\n".join(lines)
 

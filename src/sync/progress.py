@@ -5,6 +5,7 @@ Both read an injectable monotonic clock, so tests drive them without sleeping.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ RESERVE = 5.0  # seconds a budget keeps free at least, to finish the change unde
 
 @dataclass
 class Progress:
-    """Writes ``done/total, rate, time left`` at most every ``interval`` seconds."""
+    """Writes ``done/total, rate, time left`` at most every ``interval`` seconds (safe to step
+    from several threads: a reconcile's Asana and GitHub sides count into one total)."""
 
     total: int
     what: str
@@ -25,17 +27,21 @@ class Progress:
     done: int = 0
     _started: float = field(init=False)
     _last: float = field(init=False)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._started = self._last = self.monotonic()
 
     def step(self, n: int = 1) -> None:
         """Count ``n`` more done; write a line when ``interval`` has passed since the last."""
-        self.done += n
-        now = self.monotonic()
-        if now - self._last >= self.interval:
+        with self._lock:
+            self.done += n
+            now = self.monotonic()
+            if now - self._last < self.interval:
+                return
             self._last = now
-            self.write(self.line(now))
+            line = self.line(now)
+        self.write(line)
 
     def line(self, now: float) -> str:
         """``applying changes: 120 of 300 done, 150/min, about 1m12s left``."""

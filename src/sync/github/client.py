@@ -61,6 +61,8 @@ class GitHubClient:
             seconds_between_writes=write_interval or None,
         )
         self.graphql_url = graphql_url
+        # 0 (tests, benchmarks): no client-side spacing of writes at all, nor content pacing.
+        self.write_interval = write_interval
         self.policy = policy
         self.timeout = timeout
         self.api_url = api_url

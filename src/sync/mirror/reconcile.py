@@ -19,6 +19,7 @@ from sync.errors import ApiFailure
 from sync.github import issues as gh_issues
 from sync.github.issues import IssueRead
 from sync.mirror.apply import Applied, Applier, gids_from
+from sync.mirror.comment_queue import CONTENT_LIMITS, CommentSide, ContentPacer
 from sync.mirror.desired import desired_for_tree
 from sync.mirror.link_comment import comment_missing
 from sync.mirror.model import Ancestor, Desired, DesiredTask, IssueNode, Removal
@@ -212,17 +213,20 @@ class Reconciler:
     # -- link comments for the tasks this run creates ----------------------------------------
     def _new_link_comments(
         self, trees: list[tuple[IssueNode, Ancestor | None]], plan: Plan, index: TaskIndex
-    ) -> list[Change]:
+    ) -> list[LinkComment]:
         """Link comments for the tasks this run creates and the ones lost earlier (see
-        LOST_COMMENT_AGE), up to the hourly budget."""
-        created = {c.desired.url for c in plan.changes if isinstance(c, CreateTask)}
-        comments: list[Change] = []
+        LOST_COMMENT_AGE), up to the hourly budget: the lost ones first (their tasks exist),
+        then in the order the tasks are created, so the first comments can go out early."""
+        order = {c.desired.url: n for n, c in enumerate(plan.changes) if isinstance(c, CreateTask)}
+        created = set(order)
+        comments: list[LinkComment] = []
         for root, _ in trees:
             comments += [
                 LinkComment(node.repo, node.number, node.url, None)
                 for node in root.walk()
                 if self._wants_comment(node, created, index)
             ]
+        comments.sort(key=lambda c: order.get(c.url, -1))
         if len(comments) > MAX_NEW_COMMENTS:
             plan.warnings.append(
                 f"{len(comments) - MAX_NEW_COMMENTS} link comments left for the next run "
@@ -248,20 +252,19 @@ class Reconciler:
             return
         applier = self.mirror.applier(gids_from(index), verify_creates=False)
         tasks = [c for c in plan.changes if not isinstance(c, LinkComment | ReopenIssue)]
-        github = [c for c in plan.changes if isinstance(c, LinkComment | ReopenIssue)]
-        creates = [c for c in tasks if isinstance(c, CreateTask)]
         progress = Progress(len(plan.changes), "applying changes", self.say, self.budget.monotonic)
         applied = Applied(task_gids=dict(applier.known))
+        # The GitHub writes go out on a worker thread while the Asana writes run here; an
+        # `issue` run may have created the same task meanwhile (no concurrency group spans
+        # both), so a link comment waits until its create is verified (see comment_queue).
+        comments = self._comment_side(applier, applied, plan, progress)
         try:
-            self._apply_in_time(applier, tasks, progress, applied)
-            # An `issue` run may have created the same task meanwhile (no concurrency group
-            # spans both): verify once, before the link comments name a task.
-            applier.settle_creates(creates, applied)
-            if progress.done == len(tasks):
-                self._apply_in_time(applier, github, progress, applied)
+            self._apply_in_time(applier, tasks, progress, applied, comments.after)
+            comments.finish()
         except OutOfTime:
-            pass  # a retry did not fit in the budget: the change is left for the next run
+            comments.halt()  # a retry did not fit in the budget: the rest is for the next run
         except ApiFailure as failure:
+            comments.halt()
             done = len(applier.done)
             raise ApiFailure(
                 failure.service,
@@ -269,6 +272,9 @@ class Reconciler:
                 "the next run finishes the job)",
                 failure.status,
             ) from None
+        except BaseException:
+            comments.halt()
+            raise
         report.warnings += applied.warnings
         report.failed = applied.failed
         if progress.done < len(plan.changes):
@@ -277,14 +283,36 @@ class Reconciler:
             report.counts = Counter(_kind(c) for c in applier.done)
             report.lines = [c.describe() for c in applier.done]
 
+    def _comment_side(
+        self, applier: Applier, applied: Applied, plan: Plan, progress: Progress
+    ) -> CommentSide:
+        """The link comments and reopens, ready to go out as their tasks are verified."""
+        github = [c for c in plan.changes if isinstance(c, LinkComment | ReopenIssue)]
+        created = {c.desired.url for c in plan.changes if isinstance(c, CreateTask)}
+        clock = self.budget.monotonic
+        return CommentSide(
+            applier,
+            applied,
+            github,
+            created,
+            budget=Budget(self.budget.deadline, clock),  # its own longest write
+            progress=progress,
+            sleep=applier.github.policy.sleep,
+            # No write spacing asked for (COMMUNITY_SYNC_WRITE_INTERVAL=0): no pacing either.
+            pacer=ContentPacer(clock, CONTENT_LIMITS if applier.github.write_interval else ()),
+            asana_changes=len(plan.changes) - len(github),
+        )
+
     def _apply_in_time(
         self,
         applier: Applier,
         changes: Sequence[Change],
         progress: Progress,
         applied: Applied,
+        after: Callable[[Change], None],
     ) -> None:
-        """Apply changes one by one while the time budget allows another, counting progress."""
+        """Apply changes one by one while the time budget allows another, counting progress;
+        ``after`` hears of each change done."""
         clock = self.budget.monotonic
         for change in changes:
             if not self.budget.allows_another():
@@ -293,6 +321,7 @@ class Reconciler:
             applier.apply([change], applied)
             self.budget.took(clock() - started)
             progress.step()
+            after(change)
 
 
 def _kind(change: Change) -> str:
