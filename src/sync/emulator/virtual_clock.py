@@ -40,7 +40,9 @@ class VirtualClock:
         self._threads = tuple(threads)
         self._changed = threading.Condition()
         self._waking: dict[int, float] = {}  # waiting thread's ident: when it wakes
-        self._blocked: dict[int, tuple[FrameType, float]] = {}  # ident: (frame, real time seen)
+        # ident: (id of the frame, real time seen); not the frame, which would keep everything
+        # the thread's stack refers to alive (an SDK client's pool, closed late at exit)
+        self._blocked: dict[int, tuple[int, float]] = {}
         self.sleeps: list[tuple[float, float]] = []  # (seconds, when the wait began)
 
     def monotonic(self) -> float:
@@ -81,7 +83,7 @@ class VirtualClock:
         if frame.f_code.co_name not in BLOCKED_IN:
             return False
         seen = self._blocked.get(ident)
-        if seen is None or seen[0] is not frame:
-            self._blocked[ident] = (frame, time.monotonic())
+        if seen is None or seen[0] != id(frame):
+            self._blocked[ident] = (id(frame), time.monotonic())
             return False
         return time.monotonic() - seen[1] >= SETTLE
