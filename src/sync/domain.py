@@ -62,9 +62,9 @@ class IssueNode:
     deleted: bool = False
     author_association: str = ""  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...
     labeled_by: tuple[tuple[str, str], ...] = ()  # (label, actor login) of recent LabeledEvents
-    # What the timeline tells about where its task can be: recent LabeledEvents (label, when;
-    # the last 10), how often it was made a sub-issue, whether it came from another repository.
-    labeled_at: tuple[tuple[str, datetime | None], ...] = ()
+    # What the timeline tells about where its task can be: the labels of its last 10
+    # LabeledEvents, how often it was made a sub-issue, whether it came from another repository.
+    label_history: tuple[str, ...] = ()
     parent_events: int = 0
     transferred: bool = False
     # Marker comments written by someone other than the sync (never trusted unless the author

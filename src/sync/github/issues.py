@@ -147,13 +147,9 @@ def _labeled_by(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _labeled_at(data: Mapping[str, Any]) -> tuple[tuple[str, datetime | None], ...]:
+def _label_history(data: Mapping[str, Any]) -> tuple[str, ...]:
     events = ((data.get("timelineItems") or {}).get("nodes")) or []
-    return tuple(
-        (str((e.get("label") or {}).get("name") or ""), _datetime(e.get("createdAt")))
-        for e in events
-        if e and e.get("label")
-    )
+    return tuple(str((e.get("label") or {}).get("name") or "") for e in events if e)
 
 
 def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
@@ -179,7 +175,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         children=tuple(parse_issue(child, board) for child in children if child),
         author_association=str(data.get("authorAssociation") or ""),
         labeled_by=_labeled_by(data),
-        labeled_at=_labeled_at(data),
+        label_history=_label_history(data),
         parent_events=int((data.get("parentEvents") or {}).get("totalCount") or 0),
         transferred=bool((data.get("transfers") or {}).get("totalCount")),
         foreign_links=tuple(c for c in marker_comments(comments) if not c.by_viewer),

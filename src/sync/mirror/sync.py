@@ -355,10 +355,10 @@ class Mirror:
     def _only_in(self, node: IssueNode, community_task: str) -> bool:
         """The issue was never mirrored on its own under another community than this one, as
         far as its timeline's last LabeledEvents show (a full window hides older ones)."""
-        if len(node.labeled_at) >= LABEL_EVENTS_READ:
+        if len(node.label_history) >= LABEL_EVENTS_READ:
             return False
         label, prefix = self.csh.label.lower(), self.csh.community_label_prefix.lower()
-        names = [name.lower() for name, _when in node.labeled_at]
+        names = [name.lower() for name in node.label_history]
         if not node.has_label(self.csh.label) and label not in names:
             return True  # never labeled: never a task of its own
         community, _ = community_of(node, self.csh)
