@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sync.emulator.github_state import Issue
 from sync.emulator.seed import REPO
 from tests.e2e.conftest import Harness
@@ -46,60 +48,54 @@ def assert_finished(h: Harness, issues: list[Issue]) -> None:
     assert named_tasks(h, issues) == gids
 
 
-def test_a_comment_side_that_gives_up_stops_the_run_and_the_next_run_finishes(
-    harness: Harness, clock: FakeClock
-) -> None:
-    h = harness
-    issues = seed(h)
-    # The comments' POSTs fail from the tenth on, past every retry.
-    h.world.server.inject(
-        "github", kind="delay", seconds=0, method="POST", path=r"/comments$", times=9
-    )
-    h.world.server.inject("github", status=502, method="POST", path=r"/comments$", times=10_000)
+def fail_after(h: Harness, service: str, path: str, passing: int, status: int) -> None:
+    """The first ``passing`` POSTs to ``path`` go through; every later one fails past every
+    retry."""
+    server = h.world.server
+    server.inject(service, kind="delay", seconds=0, method="POST", path=path, times=passing)
+    server.inject(service, status=status, method="POST", path=path, times=10_000)
 
+
+def run_failing(h: Harness, clock: FakeClock, issues: list[Issue], error: str) -> None:
+    """A reconcile that stops cleanly on the failure, its comments naming live tasks only."""
     failed = h.cli("reconcile", policy=clock.policy())
-
     assert_clean_exit(failed.code, failed.stdout, failed.stderr)
     assert failed.code == 1
-    assert re.search(
-        r"error: .*comment on .*\(after \d+ of \d+ changes; the next run", failed.stderr
-    )
-    assert_comments_name_live_tasks(h, issues)
-    h.world.server.clear_faults()
-    again = h.cli("-q", "reconcile")
-    assert again.code == 0, again.stderr
-    # The comments the failed run did not post follow once their tasks are LOST_COMMENT_AGE
-    # old; the tasks are all there, each once.
-    made = live_tasks_by_url(h.world, h.seeded.url_field)
-    assert all(len(tasks) == 1 for tasks in made.values()) and len(made) == ISSUES
+    assert re.search(error, failed.stderr), failed.stderr
     assert_comments_name_live_tasks(h, issues)
 
 
-def test_an_asana_side_that_gives_up_stops_the_comments_too(
-    harness: Harness, clock: FakeClock
-) -> None:
-    h = harness
-    issues = seed(h)
-    # Forty creates go through, then Asana fails every create past the retries.
-    h.world.server.inject(
-        "asana", kind="delay", seconds=0, method="POST", path=r"/tasks$", times=40
-    )
-    h.world.server.inject("asana", status=503, method="POST", path=r"/tasks$", times=10_000)
-
-    failed = h.cli("reconcile", policy=clock.policy())
-
-    assert_clean_exit(failed.code, failed.stdout, failed.stderr)
-    assert failed.code == 1
-    assert re.search(r"error: .*\(after \d+ of \d+ changes; the next run", failed.stderr)
-    assert_comments_name_live_tasks(h, issues)  # only verified tasks were named
-    posted = sum(map(len, named_tasks(h, issues).values()))
-    assert posted <= 40  # none for a task that was not created
+def run_again(h: Harness, issues: list[Issue]) -> None:
+    """With the fault gone, the next run finishes: every task there, each once. (The comments
+    the failed run did not post follow once their tasks are LOST_COMMENT_AGE old.)"""
     h.world.server.clear_faults()
     again = h.cli("-q", "reconcile")
     assert again.code == 0, again.stderr
     made = live_tasks_by_url(h.world, h.seeded.url_field)
     assert all(len(tasks) == 1 for tasks in made.values()) and len(made) == ISSUES
     assert_comments_name_live_tasks(h, issues)
+
+
+FAILING_SIDES = {
+    # The comments' POSTs fail from the tenth on: the run stops, the next one finishes.
+    "the comment side": ("github", r"/comments$", 9, 502, r"comment on .*"),
+    # Forty creates go through, then none: the comments stop too, none for a missing task.
+    "the Asana side": ("asana", r"/tasks$", 40, 503, ""),
+}
+
+
+@pytest.mark.parametrize("side", list(FAILING_SIDES))
+def test_a_side_that_gives_up_stops_both_and_the_next_run_finishes(
+    harness: Harness, clock: FakeClock, side: str
+) -> None:
+    h = harness
+    service, path, passing, status, what = FAILING_SIDES[side]
+    issues = seed(h)
+    fail_after(h, service, path, passing, status)
+    run_failing(h, clock, issues, rf"error: .*{what}\(after \d+ of \d+ changes; the next run")
+    if service == "asana":
+        assert sum(map(len, named_tasks(h, issues).values())) <= passing
+    run_again(h, issues)
 
 
 def test_a_backfill_within_its_limits_leaves_one_task_and_one_comment_per_issue(
