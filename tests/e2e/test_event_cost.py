@@ -161,3 +161,21 @@ def adopt(h: Harness, parent: Issue, child: Issue, task_gid: str) -> None:
     assert result.code == 0, result.stderr
     assert only_task(h, child).gid == task_gid
     assert only_task(h, child).parent == only_task(h, parent).gid
+
+
+def test_an_issue_with_more_label_events_than_are_read_is_looked_for_in_the_project(
+    harness: Harness,
+) -> None:
+    h = harness
+    gh = h.world.github
+    issue = new_issue(h, labels=["CSH", "community:other-college"])
+    h.event("labeled", issue.number, label="CSH")
+    first = only_task(h, issue)
+    gh.delete_comment(link_comment_id(h, issue))
+    gh.remove_issue_label(REPO, issue.number, "community:other-college")
+    for n in range(10):  # push the other community's label event out of the 10 read
+        gh.add_issue_label(REPO, issue.number, f"triage-{n}")
+    gh.add_issue_label(REPO, issue.number, "community:example-university")
+    result = h.event("labeled", issue.number, label="community:example-university")
+    assert result.code == 0, result.stderr
+    assert [t.gid for t in tasks_for(h, URL.format(issue.number))] == [first.gid]
