@@ -4,6 +4,8 @@ cases where the task may sit elsewhere still list the project, so nothing is dup
 
 from __future__ import annotations
 
+import pytest
+
 from sync.emulator.github_state import Issue
 from sync.emulator.seed import REPO
 from tests.e2e.conftest import Harness
@@ -88,8 +90,10 @@ def test_where_asana_drops_the_project_of_a_subtask_create_the_task_is_made_in_t
     assert len(link_comments(h, issue)) == 1
 
 
+# 0: the other community's label event is among the 10 the read sees; 10: pushed out of them.
+@pytest.mark.parametrize("labels_between", [0, 10])
 def test_an_issue_labeled_with_another_community_before_is_looked_for_in_the_project(
-    harness: Harness,
+    harness: Harness, labels_between: int
 ) -> None:
     h = harness
     gh = h.world.github
@@ -98,6 +102,8 @@ def test_an_issue_labeled_with_another_community_before_is_looked_for_in_the_pro
     first = only_task(h, issue)
     gh.delete_comment(link_comment_id(h, issue))  # a person removed the link comment
     gh.remove_issue_label(REPO, issue.number, "community:other-college")
+    for n in range(labels_between):
+        gh.add_issue_label(REPO, issue.number, f"triage-{n}")
     gh.add_issue_label(REPO, issue.number, "community:example-university")
     result = h.event("labeled", issue.number, label="community:example-university")
     assert result.code == 0, result.stderr
@@ -161,21 +167,3 @@ def adopt(h: Harness, parent: Issue, child: Issue, task_gid: str) -> None:
     assert result.code == 0, result.stderr
     assert only_task(h, child).gid == task_gid
     assert only_task(h, child).parent == only_task(h, parent).gid
-
-
-def test_an_issue_with_more_label_events_than_are_read_is_looked_for_in_the_project(
-    harness: Harness,
-) -> None:
-    h = harness
-    gh = h.world.github
-    issue = new_issue(h, labels=["CSH", "community:other-college"])
-    h.event("labeled", issue.number, label="CSH")
-    first = only_task(h, issue)
-    gh.delete_comment(link_comment_id(h, issue))
-    gh.remove_issue_label(REPO, issue.number, "community:other-college")
-    for n in range(10):  # push the other community's label event out of the 10 read
-        gh.add_issue_label(REPO, issue.number, f"triage-{n}")
-    gh.add_issue_label(REPO, issue.number, "community:example-university")
-    result = h.event("labeled", issue.number, label="community:example-university")
-    assert result.code == 0, result.stderr
-    assert [t.gid for t in tasks_for(h, URL.format(issue.number))] == [first.gid]
