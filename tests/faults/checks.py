@@ -11,10 +11,26 @@ from collections.abc import Iterator
 from sync.emulator import World
 from sync.emulator.asana_rules import rich_text_to_plain
 from sync.emulator.asana_state import Task
+from sync.emulator.github_state import Issue
+from sync.emulator.seed import REPO
 from tests.fakes import FakeClock as FakeClock  # re-exported for the fault suites
 
 TRACEBACK = "Traceback (most recent call last)"
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, lone surrogates (JSON escapes both)
+
+
+def labeled_issues(world: World, count: int, title: str) -> list[Issue]:
+    """``count`` CSH issues of one community, titled ``title 0``, ``title 1``, ..."""
+    labels = ["CSH", "community:example-university"]
+    return [
+        world.github.create_issue(REPO, f"{title} {i}", f"Request {i}", labels=labels)
+        for i in range(count)
+    ]
+
+
+def urls_of(issues: list[Issue]) -> set[str]:
+    """The issues' GitHub URLs."""
+    return {f"https://github.com/{REPO}/issues/{issue.number}" for issue in issues}
 
 
 def live_tasks_by_url(world: World, url_field: str) -> dict[str, list[Task]]:

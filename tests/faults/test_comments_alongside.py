@@ -12,18 +12,14 @@ from sync.emulator.github_state import Issue
 from sync.emulator.seed import REPO
 from tests.e2e.conftest import Harness
 from tests.e2e.test_issue_events import link_comments
-from tests.faults.checks import FakeClock, assert_clean_exit, live_tasks_by_url
+from tests.faults.checks import FakeClock, assert_clean_exit, labeled_issues, live_tasks_by_url
 
 ISSUES = 60
 GID = re.compile(r"community-sync:task=(\d+)")
 
 
 def seed(h: Harness) -> list[Issue]:
-    labels = ["CSH", "community:example-university"]
-    return [
-        h.world.github.create_issue(REPO, f"Alongside {i}", f"Request {i}", labels=labels)
-        for i in range(ISSUES)
-    ]
+    return labeled_issues(h.world, ISSUES, "Alongside")
 
 
 def named_tasks(h: Harness, issues: list[Issue]) -> dict[int, list[str]]:

@@ -15,11 +15,10 @@ from collections import Counter
 
 from sync.emulator.core import Request, Response
 from sync.emulator.rate_limits import RateLimits
-from sync.emulator.seed import REPO
 from sync.emulator.virtual_clock import VirtualClock
 from sync.retry import RetryPolicy
 from tests.e2e.conftest import Harness
-from tests.faults.checks import assert_clean_exit, live_tasks_by_url
+from tests.faults.checks import assert_clean_exit, labeled_issues, live_tasks_by_url, urls_of
 
 ISSUES = 200  # more tasks than Asana's free plan allows writes in a minute
 
@@ -31,12 +30,7 @@ def unpaced(h: Harness) -> None:
 
 
 def seed(h: Harness) -> set[str]:
-    urls = set()
-    for i in range(ISSUES):
-        labels = ["CSH", "community:example-university"]
-        issue = h.world.github.create_issue(REPO, f"Limit {i}", f"Request {i}", labels=labels)
-        urls.add(f"https://github.com/{REPO}/issues/{issue.number}")
-    return urls
+    return urls_of(labeled_issues(h.world, ISSUES, "Limit"))
 
 
 class TimedLimits(RateLimits):

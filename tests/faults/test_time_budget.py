@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import re
 
-from sync.emulator.seed import REPO
 from sync.retry import RetryPolicy
 from tests.e2e.conftest import Harness
-from tests.faults.checks import assert_clean_exit, live_tasks_by_url
+from tests.faults.checks import assert_clean_exit, labeled_issues, live_tasks_by_url, urls_of
 
 ISSUES = 60
 
 
 def seed(h: Harness) -> set[str]:
     """ISSUES labeled issues in one community; their URLs."""
-    urls = set()
-    for i in range(ISSUES):
-        labels = ["CSH", "community:example-university"]
-        issue = h.world.github.create_issue(REPO, f"Budget {i}", f"Request {i}", labels=labels)
-        urls.add(f"https://github.com/{REPO}/issues/{issue.number}")
-    return urls
+    return urls_of(labeled_issues(h.world, ISSUES, "Budget"))
 
 
 def request_clock(h: Harness) -> RetryPolicy:
