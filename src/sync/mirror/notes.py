@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 
 from sync.mirror.compare import SIGNATURE, canonical_html
 
 # Bump when the rendering of a given body changes, so that every description is made again.
 RENDERER_VERSION = "1"
+_UNSEALED = "0" * 16  # the seal's place while the description it seals is made
 
 
 def notes_key(markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
@@ -38,9 +38,9 @@ def signed_notes(markdown: str, issue_url: str, header: Sequence[tuple[str, str]
 
     key = notes_key(markdown, issue_url, header)
     draft = markdown_to_html_notes(
-        markdown, issue_url=issue_url, header=header, fragment=f"community-sync-{key}-{'0' * 16}"
+        markdown, issue_url=issue_url, header=header, fragment=f"community-sync-{key}-{_UNSEALED}"
     )
-    return draft.replace(f"{key}-{'0' * 16}", f"{key}-{_seal(draft)}", 1)
+    return draft.replace(f"{key}-{_UNSEALED}", f"{key}-{_seal(draft)}", 1)
 
 
 def still_signed(html: str, key: str) -> bool:
@@ -51,11 +51,8 @@ def still_signed(html: str, key: str) -> bool:
 
 def _signature(html: str) -> tuple[str, str] | None:
     at = html.rfind("#community-sync-")
-    match = _IN_HTML.match(html, at) if at >= 0 else None
+    match = SIGNATURE.match(html, at) if at >= 0 else None
     return (match.group(1), match.group(2)) if match else None
-
-
-_IN_HTML = re.compile(SIGNATURE.pattern.rstrip("$") + "[\"']")
 
 
 def _seal(html: str) -> str:
