@@ -42,24 +42,9 @@ class GitHubClient:
         timeout: float = 30.0,
         write_interval: float = 1.0,
     ) -> None:
-        from github import Github  # PyGithub loads ~180 modules: only when a client is made
-
-        _watch_rest_requests()
-        self.rest = Github(
-            auth=_timed_token(token),
-            base_url=api_url.rstrip("/"),
-            # PyGithub takes whole seconds; int() would turn a sub-second timeout into 0,
-            # which requests refuses on every call.
-            timeout=math.ceil(timeout),
-            retry=None,
-            per_page=100,
-            lazy=True,
-            user_agent="community-sync",
-            # Reads go out back to back; writes (comments) are spaced as GitHub asks of
-            # integrations that create content, to stay clear of its secondary rate limits.
-            seconds_between_requests=None,
-            seconds_between_writes=write_interval or None,
-        )
+        self._token = token
+        self._rest: Any = None
+        self._rest_lock = threading.Lock()
         self.graphql_url = graphql_url
         # 0 (tests, benchmarks): no client-side spacing of writes at all, nor content pacing.
         self.write_interval = write_interval
@@ -71,6 +56,35 @@ class GitHubClient:
             {"Authorization": f"Bearer {token}", "User-Agent": "community-sync"}
         )
         self._session.hooks["response"].append(_log_graphql_response)
+
+    @property
+    def rest(self) -> Any:
+        """The PyGithub client, made at the first REST call: PyGithub loads ~180 modules, and a
+        reconcile in sync, all GraphQL, makes none."""
+        with self._rest_lock:
+            if self._rest is None:
+                self._rest = self._make_rest()
+            return self._rest
+
+    def _make_rest(self) -> Any:
+        from github import Github
+
+        _watch_rest_requests()
+        return Github(
+            auth=_timed_token(self._token),
+            base_url=self.api_url.rstrip("/"),
+            # PyGithub takes whole seconds; int() would turn a sub-second timeout into 0,
+            # which requests refuses on every call.
+            timeout=math.ceil(self.timeout),
+            retry=None,
+            per_page=100,
+            lazy=True,
+            user_agent="community-sync",
+            # Reads go out back to back; writes (comments) are spaced as GitHub asks of
+            # integrations that create content, to stay clear of its secondary rate limits.
+            seconds_between_requests=None,
+            seconds_between_writes=self.write_interval or None,
+        )
 
     def call(
         self,
@@ -216,8 +230,8 @@ class GitHubClient:
             raise Transient("GitHub", "connection failed", processed=sent) from None
         except requests.exceptions.Timeout:
             raise Transient("GitHub", "no answer before the timeout") from None
-        _raise_for_http(response.status_code, response.headers, _json(response), time.time())
         body = _json(response)
+        _raise_for_http(response.status_code, response.headers, body, time.time())
         if "data" not in body and not body.get("errors"):
             # A proxy's page or an empty answer: read as data, it would say "no such issue".
             raise Transient("GitHub", f"answered HTTP {response.status_code} without GraphQL data")
