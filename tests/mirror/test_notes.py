@@ -3,6 +3,9 @@ and anything that changed it, on either side, is still seen."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 
 from sync.emulator.asana_rules import rewrite_rich_text
@@ -25,6 +28,23 @@ def test_a_signed_description_is_recognised_without_rendering() -> None:
     assert f'<a href="{URL}#community-sync-' in html  # the signature rides on the issue link
 
 
+def test_as_written_it_is_recognised_without_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = signed_notes(BODY, URL, HEADER)
+
+    def unparsable(_html: str | None) -> None:
+        raise AssertionError("parsed a description Asana handed back byte for byte")
+
+    monkeypatch.setattr(notes_module, "canonical_html", unparsable)
+    assert still_signed(html, notes_key(BODY, URL, HEADER))
+
+
+def test_a_signature_from_before_the_bytes_digest_is_still_recognised() -> None:
+    html = signed_notes(BODY, URL, HEADER)
+    older = re.sub(r"(#community-sync-[0-9a-f]{16}-[0-9a-f]{16})-[0-9a-f]{16}", r"\1", html)
+    assert older != html
+    assert still_signed(older, notes_key(BODY, URL, HEADER))
+
+
 def test_as_asana_stores_it_rewritten_it_is_still_recognised() -> None:
     html = signed_notes(BODY, URL, HEADER)
     rewritten = rewrite_rich_text(html)
@@ -45,9 +65,13 @@ def test_a_change_on_github_is_seen(body: str, url: str, header: tuple[tuple[str
     assert not still_signed(html, notes_key(body, url, header))
 
 
-def test_a_description_edited_in_asana_is_seen() -> None:
-    html = signed_notes(BODY, URL, HEADER)
+@pytest.mark.parametrize(
+    "stored", [lambda html: html, rewrite_rich_text], ids=["as written", "rewritten"]
+)
+def test_a_description_edited_in_asana_is_seen(stored: Callable[[str], str]) -> None:
+    html = stored(signed_notes(BODY, URL, HEADER))
     edited = html.replace("<strong>help</strong>", "<strong>help us</strong>")
+    assert edited != html
     assert not still_signed(edited, notes_key(BODY, URL, HEADER))
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 # The signature a description's issue link carries (sync.mirror.notes): not part of what the
 # description says, so two descriptions that differ only there are the same.
-SIGNATURE = re.compile(r"#community-sync-([0-9a-f]{16})-([0-9a-f]{16})")
+# The third digest (the bytes as written) is absent from signatures made before it existed.
+SIGNATURE = re.compile(r"#community-sync-([0-9a-f]{16})-([0-9a-f]{16})(?:-([0-9a-f]{16}))?")
 
 
 def html_equivalent(a: str | None, b: str | None) -> bool:

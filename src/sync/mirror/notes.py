@@ -3,14 +3,17 @@
 Rendering an issue body (Markdown -> Asana rich text) is most of a reconcile's CPU time: about
 0.1 ms for a one-line body, about 1 ms for a real one, for every issue on every run. So the
 description the mirror writes ends its issue link's ``href`` with a signature,
-``#community-sync-<key>-<seal>``: ``key`` is a digest of what the description is made from
-(the body, the form's header, the issue URL, this renderer's version), ``seal`` a digest of the
-description itself in canonical form (as ``html_equivalent`` compares, the signature left out).
-A task whose key matches the issue and whose description still matches its seal holds exactly
-what rendering would give: nothing to render, nothing to write. Anything else (a body edited on
-GitHub, a description edited in Asana, a description from before signatures) is rendered and
-compared as before. The signature is invisible in Asana (a link's fragment) and changes nothing
-where the link leads.
+``#community-sync-<key>-<seal>-<bytes>``: ``key`` is a digest of what the description is made
+from (the body, the form's header, the issue URL, this renderer's version), ``seal`` a digest of
+the description itself in canonical form (as ``html_equivalent`` compares, the signature left
+out), ``bytes`` a digest of the description exactly as written (the signature's digests left
+out). A task whose key matches the issue and whose description still matches its seal holds
+exactly what rendering would give: nothing to render, nothing to write. Where Asana handed the
+description back byte for byte, the ``bytes`` digest shows it at the cost of one hash; where it
+rewrote the spelling (attribute order, entities, whitespace), the seal does, at the cost of
+parsing it. Anything else (a body edited on GitHub, a description edited in Asana, a description
+from before signatures) is rendered and compared as before. The signature is invisible in Asana
+(a link's fragment) and changes nothing where the link leads.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sync.mirror.compare import SIGNATURE, canonical_html
 
 # Bump when the rendering of a given body changes, so that every description is made again.
 RENDERER_VERSION = "1"
-_UNSEALED = "0" * 16  # the seal's place while the description it seals is made
+_UNSEALED = "0" * 16  # a digest's place while the description it seals is made
 
 
 def notes_key(markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
@@ -37,24 +40,30 @@ def signed_notes(markdown: str, issue_url: str, header: Sequence[tuple[str, str]
     from sync.rich_text import markdown_to_html_notes  # markdown-it: only when rendering
 
     key = notes_key(markdown, issue_url, header)
+    unsealed = f"{key}-{_UNSEALED}-{_UNSEALED}"
     draft = markdown_to_html_notes(
-        markdown, issue_url=issue_url, header=header, fragment=f"community-sync-{key}-{_UNSEALED}"
+        markdown, issue_url=issue_url, header=header, fragment=f"community-sync-{unsealed}"
     )
-    return draft.replace(f"{key}-{_UNSEALED}", f"{key}-{_seal(draft)}", 1)
+    return draft.replace(unsealed, f"{key}-{_seal(draft)}-{_digest(draft)}", 1)
 
 
 def still_signed(html: str, key: str) -> bool:
     """True when ``html`` was made from the source whose digest is ``key`` and is unchanged."""
-    found = _signature(html)
-    return found is not None and found[0] == key and found[1] == _seal(html)
-
-
-def _signature(html: str) -> tuple[str, str] | None:
     at = html.rfind("#community-sync-")
-    match = SIGNATURE.match(html, at) if at >= 0 else None
-    return (match.group(1), match.group(2)) if match else None
+    found = SIGNATURE.match(html, at) if at >= 0 else None
+    if found is None or found.group(1) != key:
+        return False
+    written = found.group(3)
+    if written is not None:
+        as_made = f"{html[: found.start(2)]}{_UNSEALED}-{_UNSEALED}{html[found.end() :]}"
+        if _digest(as_made) == written:
+            return True  # byte for byte as written: no need to parse it
+    return found.group(2) == _seal(html)
 
 
 def _seal(html: str) -> str:
-    canonical = canonical_html(html)
-    return hashlib.sha256(repr(canonical).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return _digest(repr(canonical_html(html)))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
