@@ -1,8 +1,9 @@
 """Reconcile at scale against the emulator: requests, writes, wall time and peak memory.
 
 For each N, N labeled issues (with board hours) are seeded, a first reconcile backfills Asana
-(every task created), then a second reconcile runs in its own process on the in-sync world:
-that is the scheduled run's cost. Run: python bench/reconcile.py [--form-bodies] [N ...]
+(every task created; link comments beyond the 100 a run posts are then written straight into
+the emulator, as the next runs would post them), then a second reconcile runs in its own
+process on the in-sync world: that is the scheduled run's cost. Run: python bench/reconcile.py [--form-bodies] [N ...]
 (default 300 1000 10000; --form-bodies gives every issue a body like a CSH issue form's, with
 headings, a link, a task list and code, instead of one line).
 
@@ -25,8 +26,10 @@ from measure import reconcile_process  # bench/ is the script's folder, on sys.p
 
 from sync.actions_runtime import Runtime
 from sync.cli import run
+from sync.domain import split_issue_url
 from sync.emulator import World
-from sync.emulator.seed import REPO, seed_csh
+from sync.emulator.seed import REPO, Seeded, seed_csh
+from sync.mirror.link_comment import link_comment_text
 
 
 @dataclass
@@ -93,6 +96,27 @@ def backfill(world: World, config: Path, n: int) -> Row:
     return Row(n, "first backfill", world.server.count(), world.server.count(writes=True), seconds)
 
 
+def post_left_comments(world: World, seeded: Seeded) -> int:
+    """The link comments the backfill left for later runs (a run posts at most 100, within
+    GitHub's content limits), written straight into the emulator as the bot: the in-sync run
+    then reads every issue with its comment, as it would once those runs have passed.
+    Returns how many were written."""
+    gh = world.github
+    bot = gh.viewer_for_token(world.github_token)
+    commented = {gh.comments[c].issue for c in gh.comments if gh.comments[c].author == bot}
+    written = 0
+    for task in list(world.asana.tasks.values()):
+        url = task.custom_values.get(seeded.url_field)
+        split = split_issue_url(url) if isinstance(url, str) else None
+        if split is None:
+            continue
+        key = gh.issue(f"{split[0]}/{split[1]}", split[2]).key
+        if key not in commented:
+            gh.add_comment(key[0], key[1], link_comment_text(seeded.project, task.gid, None), bot)
+            written += 1
+    return written
+
+
 def in_sync(world: World, config: Path, n: int) -> Row:
     """A reconcile with nothing to do, as its own process (so its memory can be measured)."""
     seconds, peak_mb, cpu = reconcile_process(world, config)
@@ -107,7 +131,9 @@ def measure(n: int, form_bodies: bool = False) -> list[Row]:
         config = Path(tmp) / "community-sync.yml"
         config.write_text(seeded.config_yaml(rate_limit=100_000), encoding="utf-8")
         seed(world, n, form_bodies)
-        return [backfill(world, config, n), in_sync(world, config, n)]
+        first = backfill(world, config, n)
+        post_left_comments(world, seeded)
+        return [first, in_sync(world, config, n)]
 
 
 def table(rows: list[Row]) -> str:
