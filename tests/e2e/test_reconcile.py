@@ -3,10 +3,17 @@ nothing, and the request count grows with pages, not issues."""
 
 from __future__ import annotations
 
+import gc
 import math
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from sync.emulator.seed import REPO
+from sync.mirror.planner import TaskIndex
+from sync.mirror.reconcile import Reconciler, collector_paused
+from sync.mirror.sync import Mirror
 from sync.retry import RetryPolicy
 from tests.e2e.conftest import Harness
 from tests.e2e.test_issue_events import URL, new_issue, only_task, set_hours, tasks_for
@@ -203,3 +210,41 @@ def test_labeled_sub_issues_inside_a_tree_cost_no_extra_query(harness: Harness) 
     reconcile(h)
     # The labeled listing (1) and the top's sub-issues (1): no read per labeled child.
     assert h.world.server.count("github") == 2
+
+
+def test_the_cycle_collector_rests_while_reading_only(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paused while both sides are read and planned (a CPU cost, see collector_paused), on
+    again while changes are applied (a backfill may run for hours), and as before after."""
+    h = harness
+    issue = new_issue(h, title="Collected")
+    seen: dict[str, bool] = {}
+    read, apply = Mirror.project_index, Reconciler._apply
+
+    def reading(mirror: Mirror) -> TaskIndex:
+        seen["reading"] = gc.isenabled()
+        return read(mirror)
+
+    def applying(reconciler: Reconciler, *args: Any) -> None:
+        seen["applying"] = gc.isenabled()
+        apply(reconciler, *args)
+
+    monkeypatch.setattr(Mirror, "project_index", reading)
+    monkeypatch.setattr(Reconciler, "_apply", applying)
+    reconcile(h)
+    assert seen == {"reading": False, "applying": True}
+    assert gc.isenabled()
+    assert only_task(h, issue).name == "Collected"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_it_was_even_after_a_failure(enabled: bool) -> None:
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError), collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("a read failed")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -8,9 +8,11 @@ transferred) are looked up one by one: those are the rare cases.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -43,6 +45,23 @@ GUARD_WINDOW = timedelta(hours=24)  # close guard: only closes reconcile may hav
 MAX_NEW_COMMENTS = 100  # per run: GitHub allows ~500 content-creating requests an hour
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the block (as it was after).
+
+    Reading 10,000 issues makes about two million objects that live until the run ends, and
+    almost no reference cycles: the collector would walk all of them again each time the heap
+    grows by a quarter, about a third of a reconcile's CPU time. Reference counting still frees
+    everything else. Applying changes (a backfill may take hours) runs with it on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass
 class ReconcileReport:
     """What a reconcile found and did."""
@@ -73,6 +92,13 @@ class Reconciler:
 
     def run(self) -> ReconcileReport:
         """Read both sides, plan once, apply unless dry run."""
+        with collector_paused():
+            plan, index, report = self._plan()
+        self._apply(plan, index, report)
+        return report
+
+    def _plan(self) -> tuple[Plan, TaskIndex, ReconcileReport]:
+        """Both sides read and compared: the plan, the task index and the report so far."""
         # Asana's task list is read while GitHub is: the two are independent until planning.
         with ThreadPoolExecutor(max_workers=1) as pool:
             asana_side = pool.submit(self.mirror.project_index)
@@ -99,8 +125,7 @@ class Reconciler:
         report.held_lines = [f"held back: {c.describe()}" for c in held_changes] + [
             f"held back: clear the GitHub Hours of task {c.gid} ({c.ref})" for c in held.cleared
         ]
-        self._apply(plan, index, report)
-        return report
+        return plan, index, report
 
     # -- reading GitHub --------------------------------------------------------------------
     def _read_github(self) -> list[IssueRead]:
