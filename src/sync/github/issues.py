@@ -124,7 +124,11 @@ def marker_comments(comment_nodes: Iterable[Mapping[str, Any]]) -> list[LinkComm
 def find_link_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> LinkCommentRead | None:
     """The sync's own link comment among an issue's comments: the marker is trusted only in a
     comment the sync's identity wrote (anyone can paste a marker into a public issue)."""
-    return next((c for c in marker_comments(comment_nodes) if c.by_viewer), None)
+    return _own_link(marker_comments(comment_nodes))
+
+
+def _own_link(markers: Iterable[LinkCommentRead]) -> LinkCommentRead | None:
+    return next((c for c in markers if c.by_viewer), None)
 
 
 def _guard_comment(comment_nodes: Iterable[Mapping[str, Any]]) -> int | None:
@@ -157,6 +161,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
     values = parse_board((data.get("projectItems") or {}).get("nodes") or [], board)
     children = (data.get("subIssues") or {}).get("nodes") or []
     comments = ((data.get("comments") or {}).get("nodes")) or []
+    markers = marker_comments(comments)
     return IssueNode(
         repo=data["repository"]["nameWithOwner"],
         number=int(data["number"]),
@@ -170,7 +175,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         assignees=tuple(n["login"] for n in (data.get("assignees") or {}).get("nodes") or [] if n),
         board=values,
         closed_at=_datetime(data.get("closedAt")),
-        link_comment=find_link_comment(comments),
+        link_comment=_own_link(markers),
         comments_complete=_all_comments_read(data.get("comments")),
         children=tuple(parse_issue(child, board) for child in children if child),
         author_association=str(data.get("authorAssociation") or ""),
@@ -178,7 +183,7 @@ def parse_issue(data: Mapping[str, Any], board: BoardRef | None) -> IssueNode:
         label_history=_label_history(data),
         parent_events=int((data.get("parentEvents") or {}).get("totalCount") or 0),
         transferred=bool((data.get("transfers") or {}).get("totalCount")),
-        foreign_links=tuple(c for c in marker_comments(comments) if not c.by_viewer),
+        foreign_links=tuple(c for c in markers if not c.by_viewer),
         guard_comment_id=_guard_comment(comments),
     )
 
