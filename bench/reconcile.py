@@ -3,9 +3,11 @@
 For each N, N labeled issues (with board hours) are seeded, a first reconcile backfills Asana
 (every task created; link comments beyond the 100 a run posts are then written straight into
 the emulator, as the next runs would post them), then a second reconcile runs in its own
-process on the in-sync world: that is the scheduled run's cost. Run: python bench/reconcile.py [--form-bodies] [N ...]
-(default 300 1000 10000; --form-bodies gives every issue a body like a CSH issue form's, with
-headings, a link, a task list and code, instead of one line).
+process on the in-sync world: that is the scheduled run's cost. Run:
+python bench/reconcile.py [--form-bodies] [--repeat=K] [N ...]
+(default 300 1000 10000; --repeat=K runs the in-sync reconcile K times and gives the median
+wall time and the median CPU time with its range; --form-bodies gives every issue a body like a
+CSH issue form's, with headings, a link, a task list and code, instead of one line).
 
 Requests and writes are counted by the emulator (exact and repeatable); wall time, CPU time
 (the reconcile process's own user + system seconds, apart from the emulator's, which runs in
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import statistics
 import sys
 import tempfile
 import time
@@ -42,7 +45,8 @@ class Row:
     writes: int
     seconds: float
     peak_mb: float | None = None
-    cpu: float | None = None  # the reconcile process's own user + system seconds
+    # the reconcile process's own user + system seconds, one per repeat of the run
+    cpu: tuple[float, ...] = ()
 
     @property
     def target(self) -> str:
@@ -117,14 +121,23 @@ def post_left_comments(world: World, seeded: Seeded) -> int:
     return written
 
 
-def in_sync(world: World, config: Path, n: int) -> Row:
-    """A reconcile with nothing to do, as its own process (so its memory can be measured)."""
-    seconds, peak_mb, cpu = reconcile_process(world, config)
-    requests, writes = world.server.count(), world.server.count(writes=True)
-    return Row(n, "in sync", requests, writes, seconds, peak_mb, cpu)
+def in_sync(world: World, config: Path, n: int, repeat: int = 1) -> Row:
+    """A reconcile with nothing to do, as its own process (so its memory can be measured),
+    ``repeat`` times back to back: the median wall time, and every run's CPU time."""
+    runs = [reconcile_process(world, config) for _ in range(repeat)]
+    requests, writes = world.server.count(), world.server.count(writes=True)  # the last run's
+    seconds = statistics.median(run[0] for run in runs)
+    return Row(n, "in sync", requests, writes, seconds, runs[-1][1], tuple(r[2] for r in runs))
 
 
-def measure(n: int, form_bodies: bool = False) -> list[Row]:
+def cpu_cell(cpu: tuple[float, ...]) -> str:
+    """One run's CPU seconds, or the median of several with their range in brackets."""
+    if len(cpu) <= 1:
+        return "".join(f"{c:.1f}" for c in cpu)
+    return f"{statistics.median(cpu):.1f} ({min(cpu):.1f} to {max(cpu):.1f})"
+
+
+def measure(n: int, form_bodies: bool = False, repeat: int = 1) -> list[Row]:
     """Backfill then an in-sync run for N issues."""
     with World() as world, tempfile.TemporaryDirectory() as tmp:
         seeded = seed_csh(world)
@@ -133,7 +146,7 @@ def measure(n: int, form_bodies: bool = False) -> list[Row]:
         seed(world, n, form_bodies)
         first = backfill(world, config, n)
         post_left_comments(world, seeded)
-        return [first, in_sync(world, config, n)]
+        return [first, in_sync(world, config, n, repeat)]
 
 
 def table(rows: list[Row]) -> str:
@@ -145,7 +158,7 @@ def table(rows: list[Row]) -> str:
     ]
     for r in rows:
         peak = f"{r.peak_mb:.0f}" if r.peak_mb is not None else ""
-        cpu = f"{r.cpu:.1f}" if r.cpu is not None else ""
+        cpu = cpu_cell(r.cpu)
         lines.append(
             f"| {r.n:,} | {r.phase} | {r.requests:,} | {r.target} | {r.writes:,} "
             f"| {r.seconds:.1f} | {cpu} | {peak} |"
@@ -156,10 +169,11 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str]) -> int:
     """Measure each N and print the table."""
     form_bodies = "--form-bodies" in argv
-    sizes = [int(a) for a in argv if a != "--form-bodies"] or [300, 1000, 10000]
+    repeat = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--repeat=")), 1)
+    sizes = [int(a) for a in argv if not a.startswith("--")] or [300, 1000, 10000]
     rows: list[Row] = []
     for n in sizes:
-        rows += measure(n, form_bodies)
+        rows += measure(n, form_bodies, repeat)
         print(f"measured N={n}", file=sys.stderr)
     print(table(rows))
     return 0
