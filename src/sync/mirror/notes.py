@@ -26,7 +26,7 @@ from sync.mirror.compare import SIGNATURE, canonical_html
 
 # Bump when the rendering of a given body changes, so that every description is made again.
 RENDERER_VERSION = "1"
-_UNSEALED = "0" * 16  # a digest's place while the description it seals is made
+_UNSEALED = "-".join(["0" * 16] * 2)  # the two digests' place while the description is made
 
 
 def notes_key(markdown: str, issue_url: str, header: Sequence[tuple[str, str]]) -> str:
@@ -40,7 +40,7 @@ def signed_notes(markdown: str, issue_url: str, header: Sequence[tuple[str, str]
     from sync.rich_text import markdown_to_html_notes  # markdown-it: only when rendering
 
     key = notes_key(markdown, issue_url, header)
-    unsealed = f"{key}-{_UNSEALED}-{_UNSEALED}"
+    unsealed = f"{key}-{_UNSEALED}"
     draft = markdown_to_html_notes(
         markdown, issue_url=issue_url, header=header, fragment=f"community-sync-{unsealed}"
     )
@@ -55,7 +55,7 @@ def still_signed(html: str, key: str) -> bool:
         return False
     written = found.group(3)
     if written is not None:
-        as_made = f"{html[: found.start(2)]}{_UNSEALED}-{_UNSEALED}{html[found.end() :]}"
+        as_made = f"{html[: found.start(2)]}{_UNSEALED}{html[found.end() :]}"
         if _digest(as_made) == written:
             return True  # byte for byte as written: no need to parse it
     return found.group(2) == _seal(html)
