@@ -100,25 +100,21 @@ def backfill(world: World, config: Path, n: int) -> Row:
     return Row(n, "first backfill", world.server.count(), world.server.count(writes=True), seconds)
 
 
-def post_left_comments(world: World, seeded: Seeded) -> int:
+def post_left_comments(world: World, seeded: Seeded) -> None:
     """The link comments the backfill left for later runs (a run posts at most 100, within
     GitHub's content limits), written straight into the emulator as the bot: the in-sync run
-    then reads every issue with its comment, as it would once those runs have passed.
-    Returns how many were written."""
+    then reads every issue with its comment, as it would once those runs have passed."""
     gh = world.github
     bot = gh.viewer_for_token(world.github_token)
-    commented = {gh.comments[c].issue for c in gh.comments if gh.comments[c].author == bot}
-    written = 0
+    commented = {comment.issue for comment in gh.comments.values() if comment.author == bot}
     for task in list(world.asana.tasks.values()):
         url = task.custom_values.get(seeded.url_field)
         split = split_issue_url(url) if isinstance(url, str) else None
         if split is None:
             continue
-        key = gh.issue(f"{split[0]}/{split[1]}", split[2]).key
-        if key not in commented:
-            gh.add_comment(key[0], key[1], link_comment_text(seeded.project, task.gid, None), bot)
-            written += 1
-    return written
+        repo, number = gh.issue(f"{split[0]}/{split[1]}", split[2]).key
+        if (repo, number) not in commented:
+            gh.add_comment(repo, number, link_comment_text(seeded.project, task.gid, None), bot)
 
 
 def in_sync(world: World, config: Path, n: int, repeat: int = 1) -> Row:
@@ -132,8 +128,10 @@ def in_sync(world: World, config: Path, n: int, repeat: int = 1) -> Row:
 
 def cpu_cell(cpu: tuple[float, ...]) -> str:
     """One run's CPU seconds, or the median of several with their range in brackets."""
-    if len(cpu) <= 1:
-        return "".join(f"{c:.1f}" for c in cpu)
+    if len(cpu) == 1:
+        return f"{cpu[0]:.1f}"
+    if not cpu:
+        return ""  # not measured (a backfill runs in the benchmark's own process)
     return f"{statistics.median(cpu):.1f} ({min(cpu):.1f} to {max(cpu):.1f})"
 
 
