@@ -343,9 +343,7 @@ class Mirror:
         community, _ = community_of(root, self.csh)
         if community is None or not self._only_in(root, community.asana_task):
             return None
-        for node in root.walk():
-            if node is root:
-                continue
+        for node in root.walk()[1:]:  # the sub-issues, at any depth
             if node.transferred or node.parent_events != 1:
                 return None
             if not self._only_in(node, community.asana_task):
